@@ -1,0 +1,65 @@
+package io.github.attentionzoo.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.io.PrintWriter;
+
+/**
+ * The {@code attentionzoo} command line. Errors print one line naming the problem and exit with a
+ * non-zero status; {@code --verbose} adds the stack trace.
+ */
+@Command(
+        name = "attentionzoo",
+        mixinStandardHelpOptions = true,
+        version = "attentionzoo 0.1.0 (DJL 0.35.1, PyTorch 2.7.1)",
+        description = "Squeeze-and-Excitation and Selective-Kernel networks for DJL.",
+        subcommands = {
+            TrainCommand.class,
+        })
+public final class Main implements Runnable {
+
+    /** Whether errors show their stack trace. */
+    @Option(names = "--verbose", description = "Print stack traces with errors.", scope = CommandLine.ScopeType.INHERIT)
+    boolean verbose;
+
+    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+    }
+
+    /**
+     * Runs the command line and returns its exit status (tests call this).
+     *
+     * @param args the arguments
+     * @return 0 on success, 1 on an error while running, 2 on bad arguments
+     */
+    public static int execute(String... args) {
+        CommandLine cli = new CommandLine(new Main());
+        cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
+            PrintWriter err = commandLine.getErr();
+            boolean verbose = parseResult.hasMatchedOption("--verbose")
+                    || parseResult.subcommands().stream().anyMatch(p -> p.hasMatchedOption("--verbose"));
+            if (verbose) {
+                e.printStackTrace(err);
+            } else {
+                err.println("error: " + Errors.describe(e));
+            }
+            err.flush();
+            return 1;
+        });
+        return cli.execute(args);
+    }
+
+    /**
+     * Entry point.
+     *
+     * @param args the arguments
+     */
+    public static void main(String[] args) {
+        System.exit(execute(args));
+    }
+}

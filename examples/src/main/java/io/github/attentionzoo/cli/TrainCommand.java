@@ -1,0 +1,88 @@
+package io.github.attentionzoo.cli;
+
+import ai.djl.Model;
+import io.github.attentionzoo.data.CifarSource;
+import io.github.attentionzoo.train.Checkpoints;
+import io.github.attentionzoo.train.LrSchedule;
+import io.github.attentionzoo.train.Recipe;
+import io.github.attentionzoo.train.TrainingRun;
+import io.github.attentionzoo.zoo.Architectures;
+import io.github.attentionzoo.zoo.ModelMetadata;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+
+/** {@code train}: trains a zoo architecture on CIFAR-10 with its recipe. */
+@Command(name = "train", mixinStandardHelpOptions = true,
+        description = "Train a zoo model on CIFAR-10 with its named recipe (flags override it).")
+final class TrainCommand implements Callable<Integer> {
+
+    @Option(names = "--model", required = true, description = "Architecture, e.g. se_resnet20.")
+    String model;
+
+    @Option(names = "--data", description = "CIFAR-10 directory or archive, or 'embedded' (default: DJL download if online, else embedded).")
+    String data;
+
+    @Option(names = "--epochs", description = "Epochs (default: the recipe's).")
+    Integer epochs;
+
+    @Option(names = "--batch-size", description = "Batch size (default: the recipe's).")
+    Integer batchSize;
+
+    @Option(names = "--lr", description = "Peak learning rate (default: the recipe's).")
+    Float lr;
+
+    @Option(names = "--schedule", description = "cosine, step, onecycle or constant (default: the recipe's).")
+    String schedule;
+
+    @Option(names = "--label-smoothing", description = "Label smoothing epsilon (default 0).")
+    float labelSmoothing;
+
+    @Option(names = "--cutout", description = "Cutout square side in pixels (default 0: off).")
+    int cutout;
+
+    @Option(names = "--limit", description = "Train on the first N training images only.")
+    Long limit;
+
+    @Option(names = "--output", description = "Output directory (default: runs/<model>).")
+    Path output;
+
+    @Option(names = "--resume", description = "Continue from the newest checkpoint in the output directory.")
+    boolean resume;
+
+    @Option(names = "--seed", description = "Seed of data order and augmentation (default 42).")
+    long seed = 42;
+
+    @Option(names = "--no-progress", description = "Do not draw the per-batch progress bar.")
+    boolean noProgress;
+
+    @Override
+    public Integer call() throws Exception {
+        Architectures.spec(model);
+        if (limit != null && limit <= 0) {
+            throw new IllegalArgumentException("--limit must be positive, got " + limit);
+        }
+        Recipe recipe = Recipe.forModel(model)
+                .with(epochs, batchSize, lr, schedule == null ? null : LrSchedule.Kind.parse(schedule))
+                .withRegularisation(labelSmoothing, cutout);
+        CifarSource source = CifarSource.resolve(data);
+        var train = limit == null ? source.train() : source.train().limit(limit);
+        Path out = output != null ? output : Path.of("runs", model);
+        ModelMetadata metadata = new ModelMetadata();
+        metadata.architecture = model;
+        try (Model m = Model.newInstance(model)) {
+            m.setBlock(Architectures.build(model, metadata.options));
+            Checkpoints.State state = new TrainingRun(m, metadata, recipe, train, source.test(),
+                    source.description() + (limit == null ? "" : " (first " + train.size() + " training images)"),
+                    out, resume, seed).withLog(System.out, !noProgress).run();
+            double acc = state.history.isEmpty() ? Double.NaN
+                    : state.history.get(state.history.size() - 1).testAccuracy();
+            System.out.printf(Locale.ROOT, "accuracy: %.4f%n", acc);
+            System.out.println("model written to " + out.resolve("model"));
+        }
+        return 0;
+    }
+}

@@ -1,0 +1,90 @@
+package io.github.attentionzoo.data;
+
+import ai.djl.basicdataset.cv.classification.Cifar10;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.training.dataset.Dataset;
+import ai.djl.training.dataset.Record;
+import ai.djl.translate.TranslateException;
+import ai.djl.util.Utils;
+
+import java.io.IOException;
+import java.nio.file.Path;
+
+/**
+ * Where CIFAR-10 comes from: a directory or archive given with {@code --data}, the word {@code
+ * embedded} for the sample in the jar, or — when nothing is given — DJL's own CIFAR-10 download
+ * for a machine that is online, and the embedded sample for one that is offline
+ * ({@code -Dai.djl.offline=true}).
+ *
+ * @param train the training images
+ * @param test the test images
+ * @param description what was loaded, for logs and metadata
+ */
+public record CifarSource(CifarRecords train, CifarRecords test, String description) {
+
+    /** The {@code --data} value that selects the embedded sample. */
+    public static final String EMBEDDED = "embedded";
+
+    /**
+     * Resolves a {@code --data} value.
+     *
+     * @param data a directory, an archive, {@value #EMBEDDED}, or null
+     * @return the data
+     * @throws IOException when the files cannot be read
+     */
+    public static CifarSource resolve(String data) throws IOException {
+        if (data == null) {
+            if (Utils.isOfflineMode()) {
+                return embedded();
+            }
+            return downloaded();
+        }
+        if (data.equals(EMBEDDED)) {
+            return embedded();
+        }
+        Path path = Path.of(data);
+        return new CifarSource(CifarRecords.load(path, true), CifarRecords.load(path, false),
+                "CIFAR-10 from " + path);
+    }
+
+    /**
+     * Returns the embedded sample (1,000 training and 1,000 test images).
+     *
+     * @return the data
+     * @throws IOException when the resource cannot be read
+     */
+    public static CifarSource embedded() throws IOException {
+        return new CifarSource(CifarRecords.embedded(true), CifarRecords.embedded(false),
+                "embedded CIFAR-10 sample");
+    }
+
+    private static CifarSource downloaded() throws IOException {
+        try (NDManager manager = NDManager.newBaseManager()) {
+            return new CifarSource(fromDjl(manager, Dataset.Usage.TRAIN), fromDjl(manager, Dataset.Usage.TEST),
+                    "CIFAR-10 (DJL download)");
+        }
+    }
+
+    private static CifarRecords fromDjl(NDManager manager, Dataset.Usage usage) throws IOException {
+        Cifar10 set = Cifar10.builder().optUsage(usage).setSampling(1, false).build();
+        try {
+            set.prepare();
+        } catch (TranslateException e) {
+            throw new IOException("DJL's CIFAR-10 download failed: " + e.getMessage(), e);
+        }
+        int n = (int) set.size();
+        byte[] pixels = new byte[n * CifarRecords.IMAGE_BYTES];
+        byte[] labels = new byte[n];
+        for (int i = 0; i < n; i++) {
+            try (NDManager sub = manager.newSubManager()) {
+                Record r = set.get(sub, i);
+                // DJL keeps images as HWC; the binary layout is CHW planes.
+                NDArray chw = r.getData().head().transpose(2, 0, 1).toType(ai.djl.ndarray.types.DataType.UINT8, false);
+                System.arraycopy(chw.toByteArray(), 0, pixels, i * CifarRecords.IMAGE_BYTES, CifarRecords.IMAGE_BYTES);
+                labels[i] = (byte) r.getLabels().head().getFloat();
+            }
+        }
+        return new CifarRecords(pixels, labels);
+    }
+}

@@ -1,0 +1,2 @@
+/** CIFAR-10 in its official binary format, image folders, and the training augmentation. */
+package io.github.attentionzoo.data;

@@ -1,0 +1,113 @@
+package io.github.attentionzoo.train;
+
+import java.util.Locale;
+
+/**
+ * The hyper-parameters of a training run. {@link #forModel(String)} gives each zoo model the
+ * recipe its published weights were trained with, so {@code train --model NAME} alone does the
+ * right thing; command-line flags override single fields.
+ *
+ * @param epochs passes over the training set
+ * @param batchSize images per step, split across devices
+ * @param lr the peak learning rate
+ * @param schedule the learning-rate schedule
+ * @param warmupEpochs epochs of linear warmup
+ * @param optimizer "sgd" (Nesterov momentum 0.9) or "adam"
+ * @param momentum SGD momentum
+ * @param weightDecay L2 coefficient
+ * @param decayNormAndBias whether BatchNorm parameters and biases also decay
+ * @param labelSmoothing the label-smoothing ε (0 for none)
+ * @param cutout Cutout square side (0 for none)
+ */
+public record Recipe(
+        int epochs,
+        int batchSize,
+        float lr,
+        LrSchedule.Kind schedule,
+        int warmupEpochs,
+        String optimizer,
+        float momentum,
+        float weightDecay,
+        boolean decayNormAndBias,
+        float labelSmoothing,
+        int cutout) {
+
+    /** Checks every field, naming the first that is out of range. */
+    public Recipe {
+        if (epochs <= 0) {
+            throw new IllegalArgumentException("epochs must be positive, got " + epochs);
+        }
+        if (batchSize <= 0) {
+            throw new IllegalArgumentException("batch size must be positive, got " + batchSize);
+        }
+        if (!(lr > 0) || Float.isInfinite(lr)) {
+            throw new IllegalArgumentException("learning rate must be positive, got " + lr);
+        }
+        if (warmupEpochs < 0 || weightDecay < 0 || cutout < 0) {
+            throw new IllegalArgumentException("warmup, weight decay and cutout must be >= 0");
+        }
+        if (labelSmoothing < 0 || labelSmoothing >= 1) {
+            throw new IllegalArgumentException("label smoothing must be in [0, 1), got " + labelSmoothing);
+        }
+        if (!optimizer.equals("sgd") && !optimizer.equals("adam")) {
+            throw new IllegalArgumentException("optimizer must be sgd or adam, got " + optimizer);
+        }
+    }
+
+    /**
+     * Returns the recipe for a zoo model: Adam for the seed's SimpleCNN, and for the ResNets
+     * Nesterov SGD at 0.1 with cosine decay, 5e-4 weight decay off BatchNorm and biases.
+     *
+     * @param model the zoo model's name
+     * @return the recipe
+     */
+    public static Recipe forModel(String model) {
+        if (model.equals("simple_cnn")) {
+            return new Recipe(30, 128, 1e-3f, LrSchedule.Kind.COSINE, 0, "adam", 0f, 0f, false, 0f, 0);
+        }
+        int epochs = model.endsWith("56") || model.endsWith("110") ? 160 : 120;
+        return new Recipe(epochs, 128, 0.1f, LrSchedule.Kind.COSINE, 1, "sgd", 0.9f, 5e-4f, false, 0f, 0);
+    }
+
+    /**
+     * Returns this recipe with other values where given (null keeps the recipe's).
+     *
+     * @param epochs the epochs, or null
+     * @param batchSize the batch size, or null
+     * @param lr the learning rate, or null
+     * @param schedule the schedule, or null
+     * @return the new recipe
+     */
+    public Recipe with(Integer epochs, Integer batchSize, Float lr, LrSchedule.Kind schedule) {
+        return new Recipe(
+                epochs != null ? epochs : this.epochs,
+                batchSize != null ? batchSize : this.batchSize,
+                lr != null ? lr : this.lr,
+                schedule != null ? schedule : this.schedule,
+                warmupEpochs, optimizer, momentum, weightDecay, decayNormAndBias, labelSmoothing, cutout);
+    }
+
+    /**
+     * Returns this recipe with label smoothing and Cutout set.
+     *
+     * @param labelSmoothing the ε
+     * @param cutout the Cutout size
+     * @return the new recipe
+     */
+    public Recipe withRegularisation(float labelSmoothing, int cutout) {
+        return new Recipe(epochs, batchSize, lr, schedule, warmupEpochs, optimizer, momentum,
+                weightDecay, decayNormAndBias, labelSmoothing, cutout);
+    }
+
+    /** {@inheritDoc} */
+    @Override
+    public String toString() {
+        return String.format(Locale.ROOT,
+                "%s lr=%g %s warmup=%d bs=%d epochs=%d wd=%g%s%s%s",
+                optimizer.equals("sgd") ? "nesterov-sgd(m=" + momentum + ")" : "adam",
+                lr, schedule.name().toLowerCase(Locale.ROOT), warmupEpochs, batchSize, epochs, weightDecay,
+                decayNormAndBias ? "" : " (not on BN/bias)",
+                labelSmoothing > 0 ? " smoothing=" + labelSmoothing : "",
+                cutout > 0 ? " cutout=" + cutout : "");
+    }
+}

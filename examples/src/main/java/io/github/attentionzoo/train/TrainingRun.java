@@ -1,0 +1,288 @@
+package io.github.attentionzoo.train;
+
+import ai.djl.Device;
+import ai.djl.Model;
+import ai.djl.TrainingDivergedException;
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Parameter;
+import ai.djl.training.DefaultTrainingConfig;
+import ai.djl.training.GradientCollector;
+import ai.djl.training.Trainer;
+import ai.djl.training.dataset.Batch;
+import ai.djl.training.initializer.XavierInitializer;
+import ai.djl.training.util.ProgressBar;
+import ai.djl.util.Pair;
+import ai.djl.util.PairList;
+import io.github.attentionzoo.data.Augmentation;
+import io.github.attentionzoo.data.BatchLoader;
+import io.github.attentionzoo.data.CifarRecords;
+import io.github.attentionzoo.zoo.AtomicFiles;
+import io.github.attentionzoo.zoo.ModelArtifacts;
+import io.github.attentionzoo.zoo.ModelMetadata;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashSet;
+import java.util.Locale;
+import java.util.Set;
+import java.util.function.Consumer;
+
+/**
+ * One training run: builds the network (or takes a prepared model), trains it with a {@link
+ * Recipe} on every device the engine offers, evaluates after each epoch, checkpoints atomically,
+ * keeps {@code metrics.csv} and {@code curves.png} up to date, and writes the final model
+ * directory to {@code <output>/model}. With {@code resume} it continues from the newest
+ * checkpoint exactly where it stopped: epoch, step, optimizer state and schedule.
+ */
+public final class TrainingRun {
+
+    private final Model model;
+    private final ModelMetadata metadata;
+    private final Recipe recipe;
+    private final CifarRecords train;
+    private final CifarRecords test;
+    private final Path output;
+    private final boolean resume;
+    private final long seed;
+    private final String datasetName;
+    private PrintStream log = System.out;
+    private boolean progress = true;
+    private Set<String> frozen = Set.of();
+    private Consumer<EpochMetrics> onEpoch = m -> {};
+
+    /**
+     * Creates a run.
+     *
+     * @param model the model, with its block set (fresh or with loaded weights)
+     * @param metadata the metadata the final model directory gets (architecture and options)
+     * @param recipe the hyper-parameters
+     * @param train the training images
+     * @param test the test images
+     * @param datasetName how the data is described in the metadata
+     * @param output the output directory
+     * @param resume whether to continue from the newest checkpoint in {@code output}
+     * @param seed the seed of data order and augmentation
+     */
+    public TrainingRun(Model model, ModelMetadata metadata, Recipe recipe, CifarRecords train,
+            CifarRecords test, String datasetName, Path output, boolean resume, long seed) {
+        this.model = model;
+        this.metadata = metadata;
+        this.recipe = recipe;
+        this.train = train;
+        this.test = test;
+        this.datasetName = datasetName;
+        this.output = output;
+        this.resume = resume;
+        this.seed = seed;
+    }
+
+    /**
+     * Sends progress lines to {@code log}, and turns the per-batch progress bar on or off.
+     *
+     * @param log where lines go
+     * @param progressBar whether to draw DJL's progress bar
+     * @return this run
+     */
+    public TrainingRun withLog(PrintStream log, boolean progressBar) {
+        this.log = log;
+        this.progress = progressBar;
+        return this;
+    }
+
+    /**
+     * Keeps the named parameters fixed (fine-tuning a frozen backbone).
+     *
+     * @param names parameter names as {@code Block.getParameters()} gives them
+     * @return this run
+     */
+    public TrainingRun withFrozen(Set<String> names) {
+        this.frozen = names;
+        return this;
+    }
+
+    /**
+     * Calls {@code listener} after each epoch (tests use it to stop a run part-way).
+     *
+     * @param listener the listener
+     * @return this run
+     */
+    public TrainingRun onEpoch(Consumer<EpochMetrics> listener) {
+        this.onEpoch = listener;
+        return this;
+    }
+
+    /**
+     * Runs to the recipe's last epoch.
+     *
+     * @return the final state, with the metric history
+     * @throws IOException when a checkpoint or output file cannot be written or read
+     * @throws TrainingDivergedException when the loss becomes NaN or infinite
+     */
+    public Checkpoints.State run() throws IOException {
+        Files.createDirectories(output);
+        Checkpoints checkpoints = new Checkpoints(output);
+        Device[] devices = Engine.getInstance().getDevices();
+        PairList<String, Parameter> params = model.getBlock().getParameters();
+        Set<String> noDecay = new HashSet<>();
+        for (Pair<String, Parameter> p : params) {
+            Parameter.Type type = p.getValue().getType();
+            if (!recipe.decayNormAndBias() && type != Parameter.Type.WEIGHT) {
+                noDecay.add(p.getValue().getId());
+            }
+            if (frozen.contains(p.getKey())) {
+                p.getValue().freeze(true);
+            }
+        }
+        BatchLoader probe = new BatchLoader(train, model.getNDManager(), recipe.batchSize(), true, true,
+                Augmentation.NONE, 0);
+        int stepsPerEpoch = Math.max(1, probe.numBatches());
+        long totalSteps = (long) stepsPerEpoch * recipe.epochs();
+        LrSchedule schedule = new LrSchedule(recipe.schedule(), recipe.lr(), totalSteps,
+                (long) stepsPerEpoch * recipe.warmupEpochs());
+        StatefulOptimizer optimizer = recipe.optimizer().equals("adam")
+                ? new Adam(schedule, recipe.weightDecay(), noDecay, devices.length)
+                : new Sgd(schedule, recipe.momentum(), true, recipe.weightDecay(), noDecay, devices.length);
+
+        Checkpoints.State state = new Checkpoints.State();
+        state.model = metadata.architecture;
+        state.recipe = recipe.toString();
+        state.seed = seed;
+        Path from = resume ? checkpoints.latest() : null;
+        Shape inputShape = new Shape(1, 3, CifarRecords.SIDE, CifarRecords.SIDE);
+        if (from != null) {
+            state = Checkpoints.readState(from);
+            if (!state.model.equals(metadata.architecture)) {
+                throw new IllegalArgumentException("checkpoint " + from + " is of " + state.model
+                        + ", not " + metadata.architecture);
+            }
+            model.getBlock().initialize(model.getNDManager(), DataType.FLOAT32, inputShape);
+            Checkpoints.loadParameters(from, model.getBlock(), model.getNDManager());
+            log.printf(Locale.ROOT, "resuming from %s (epoch %d, step %d)%n", from, state.epoch, state.step);
+        } else if (resume) {
+            log.println("no checkpoint in " + output + ", starting from scratch");
+        }
+
+        DefaultTrainingConfig config = new DefaultTrainingConfig(new SmoothedCrossEntropy(recipe.labelSmoothing()))
+                .optDevices(devices)
+                .optOptimizer(optimizer)
+                .optInitializer(new XavierInitializer(XavierInitializer.RandomType.GAUSSIAN,
+                        XavierInitializer.FactorType.IN, 2), Parameter.Type.WEIGHT);
+        try (Trainer trainer = model.newTrainer(config)) {
+            trainer.initialize(inputShape);
+            if (from != null) {
+                try (NDManager tmp = model.getNDManager().newSubManager()) {
+                    optimizer.importState(Checkpoints.readOptimizerState(from, tmp), params, devices);
+                }
+            }
+            log.printf(Locale.ROOT, "training %s on %d images (%s), testing on %d; devices %s; %s%n",
+                    metadata.architecture, train.size(), datasetName, test.size(),
+                    java.util.Arrays.toString(devices), recipe);
+            for (int epoch = state.epoch; epoch < recipe.epochs(); epoch++) {
+                long t0 = System.nanoTime();
+                double[] trainStats = trainEpoch(trainer, optimizer, state, epoch, stepsPerEpoch);
+                double trainSeconds = (System.nanoTime() - t0) / 1e9;
+                double[] testStats = Evaluation.lossAndAccuracy(trainer, test, recipe.batchSize());
+                double seconds = (System.nanoTime() - t0) / 1e9;
+                EpochMetrics m = new EpochMetrics(epoch + 1, trainStats[0], trainStats[1], testStats[0],
+                        testStats[1], optimizer.currentLr(), train.size() / trainSeconds, seconds);
+                state.epoch = epoch + 1;
+                state.wallSeconds += seconds;
+                state.history.add(m);
+                try (NDManager tmp = model.getNDManager().newSubManager()) {
+                    checkpoints.save(model.getBlock(), optimizer.exportState(params, tmp), state);
+                }
+                writeMetrics(state);
+                log.printf(Locale.ROOT,
+                        "epoch %d/%d: train loss %.4f acc %.4f | test loss %.4f acc %.4f | lr %.4g | %.0f img/s | %.0f s%n",
+                        m.epoch(), recipe.epochs(), m.trainLoss(), m.trainAccuracy(), m.testLoss(),
+                        m.testAccuracy(), m.lr(), m.imagesPerSecond(), m.epochSeconds());
+                onEpoch.accept(m);
+            }
+        }
+        if (!state.history.isEmpty()) {
+            EpochMetrics last = state.history.get(state.history.size() - 1);
+            metadata.recipe = recipe.toString();
+            metadata.dataset = datasetName;
+            metadata.epochs = state.epoch;
+            metadata.trainingSeconds = state.wallSeconds;
+            metadata.testAccuracy = last.testAccuracy();
+            ModelArtifacts.save(model, output.resolve("model"), metadata,
+                    io.github.attentionzoo.zoo.CifarTranslator.CLASSES.size() == metadata.numClasses()
+                            ? io.github.attentionzoo.zoo.CifarTranslator.CLASSES
+                            : synsetOf(metadata.numClasses()));
+        }
+        return state;
+    }
+
+    private static java.util.List<String> synsetOf(int n) {
+        java.util.List<String> names = new java.util.ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            names.add("class_" + i);
+        }
+        return names;
+    }
+
+    private double[] trainEpoch(Trainer trainer, StatefulOptimizer optimizer, Checkpoints.State state,
+            int epoch, int stepsPerEpoch) {
+        Augmentation aug = Augmentation.STANDARD.withCutout(recipe.cutout());
+        BatchLoader loader = new BatchLoader(train, trainer.getManager(), recipe.batchSize(), true, true,
+                aug, seed * 1_000_003L + epoch);
+        ProgressBar bar = progress ? new ProgressBar("epoch " + (epoch + 1), stepsPerEpoch) : null;
+        double lossSum = 0;
+        long correct = 0;
+        long seen = 0;
+        int i = 0;
+        for (Batch batch : loader) {
+            try (batch) {
+                Batch[] splits = batch.split(trainer.getDevices(), false);
+                try (GradientCollector collector = trainer.newGradientCollector()) {
+                    for (Batch split : splits) {
+                        NDList data = split.getData();
+                        NDList labels = split.getLabels();
+                        NDList preds = trainer.forward(data, labels);
+                        NDArray loss = trainer.getLoss().evaluate(labels, preds);
+                        collector.backward(loss);
+                        float value = loss.getFloat();
+                        if (!Float.isFinite(value)) {
+                            throw new TrainingDivergedException(String.format(Locale.ROOT,
+                                    "loss became %s at epoch %d, step %d (lr %.4g); stopped, the last good"
+                                            + " checkpoint is kept: lower --lr and --resume",
+                                    value, epoch + 1, state.step, optimizer.currentLr()));
+                        }
+                        lossSum += value * split.getSize();
+                        correct += Evaluation.correct(preds.head(), labels.head());
+                        seen += split.getSize();
+                    }
+                }
+                optimizer.setStep(state.step);
+                trainer.step();
+                state.step++;
+            }
+            if (bar != null) {
+                bar.update(i);
+            }
+            i++;
+        }
+        if (bar != null) {
+            bar.end();
+        }
+        return new double[] {lossSum / Math.max(1, seen), correct / (double) Math.max(1, seen)};
+    }
+
+    private void writeMetrics(Checkpoints.State state) throws IOException {
+        StringBuilder csv = new StringBuilder(EpochMetrics.HEADER).append('\n');
+        for (EpochMetrics m : state.history) {
+            csv.append(m.toCsv()).append('\n');
+        }
+        AtomicFiles.write(output.resolve("metrics.csv"), out -> out.write(csv.toString().getBytes(StandardCharsets.UTF_8)));
+        TrainingPlots.curves(state.history, metadata.architecture, output.resolve("curves.png"));
+    }
+}

@@ -1,0 +1,151 @@
+package io.github.attentionzoo.zoo;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.channels.FileChannel;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.FileVisitResult;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
+
+/**
+ * Writes files and directories so that a reader sees the old version or the new one, never a
+ * part: everything goes to a temporary sibling, is flushed to disk, then renamed into place.
+ * A {@code kill -9} at any moment leaves at most a stray temporary behind.
+ */
+public final class AtomicFiles {
+
+    /** Something that writes into a stream. */
+    @FunctionalInterface
+    public interface StreamWriter {
+        /**
+         * Writes the content.
+         *
+         * @param out the stream
+         * @throws IOException when writing fails
+         */
+        void write(OutputStream out) throws IOException;
+    }
+
+    /** Something that fills a directory. */
+    @FunctionalInterface
+    public interface DirectoryWriter {
+        /**
+         * Writes files into the directory.
+         *
+         * @param dir the (temporary) directory
+         * @throws IOException when writing fails
+         */
+        void write(Path dir) throws IOException;
+    }
+
+    private AtomicFiles() {}
+
+    /**
+     * Replaces {@code target} with what {@code writer} writes.
+     *
+     * @param target the file
+     * @param writer the content
+     * @throws IOException when writing fails; {@code target} is then unchanged
+     */
+    public static void write(Path target, StreamWriter writer) throws IOException {
+        Path dir = target.toAbsolutePath().getParent();
+        Files.createDirectories(dir);
+        Path tmp = Files.createTempFile(dir, "." + target.getFileName(), ".tmp");
+        try {
+            try (OutputStream out = Files.newOutputStream(tmp)) {
+                writer.write(out);
+            }
+            fsync(tmp);
+            move(tmp, target);
+            fsync(dir);
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
+    }
+
+    /**
+     * Writes a directory in full under a temporary name, then renames it to {@code target},
+     * replacing an existing one.
+     *
+     * @param target the directory
+     * @param writer fills the directory
+     * @throws IOException when writing fails; {@code target} is then unchanged
+     */
+    public static void writeDirectory(Path target, DirectoryWriter writer) throws IOException {
+        Path parent = target.toAbsolutePath().getParent();
+        Files.createDirectories(parent);
+        Path tmp = Files.createTempDirectory(parent, "." + target.getFileName() + ".");
+        Path old = null;
+        try {
+            writer.write(tmp);
+            try (var files = Files.list(tmp)) {
+                for (Path f : (Iterable<Path>) files::iterator) {
+                    if (Files.isRegularFile(f)) {
+                        fsync(f);
+                    }
+                }
+            }
+            fsync(tmp);
+            if (Files.exists(target)) {
+                // A directory cannot be renamed over a non-empty one: move the old aside first.
+                old = parent.resolve("." + target.getFileName() + ".old-" + System.nanoTime());
+                move(target, old);
+            }
+            move(tmp, target);
+            fsync(parent);
+        } finally {
+            if (Files.exists(tmp)) {
+                deleteTree(tmp);
+            }
+            if (old != null) {
+                deleteTree(old);
+            }
+        }
+    }
+
+    private static void move(Path from, Path to) throws IOException {
+        try {
+            Files.move(from, to, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (AtomicMoveNotSupportedException e) {
+            Files.move(from, to, StandardCopyOption.REPLACE_EXISTING);
+        }
+    }
+
+    private static void fsync(Path path) {
+        try (FileChannel ch = FileChannel.open(path, StandardOpenOption.READ)) {
+            ch.force(true);
+        } catch (IOException e) {
+            // Some file systems refuse to sync a directory; the rename is still atomic there.
+        }
+    }
+
+    /**
+     * Deletes a directory tree.
+     *
+     * @param root the directory
+     * @throws IOException when deletion fails
+     */
+    public static void deleteTree(Path root) throws IOException {
+        if (!Files.exists(root)) {
+            return;
+        }
+        Files.walkFileTree(root, new SimpleFileVisitor<>() {
+            @Override
+            public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
+                Files.delete(file);
+                return FileVisitResult.CONTINUE;
+            }
+
+            @Override
+            public FileVisitResult postVisitDirectory(Path dir, IOException exc) throws IOException {
+                Files.delete(dir);
+                return FileVisitResult.CONTINUE;
+            }
+        });
+    }
+}

@@ -1,0 +1,122 @@
+package io.github.attentionzoo.zoo;
+
+import ai.djl.Device;
+import ai.djl.MalformedModelException;
+import ai.djl.Model;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Block;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+
+/**
+ * Saves and loads model directories: the parameters in DJL's format ({@code <architecture>-NNNN.params}),
+ * {@value ModelMetadata#FILE} and {@code synset.txt}. Directories are written atomically.
+ */
+public final class ModelArtifacts {
+
+    /** The class-name file of a model directory. */
+    public static final String SYNSET = "synset.txt";
+
+    private ModelArtifacts() {}
+
+    /**
+     * Writes a model directory, replacing any at {@code dir} only once the new one is complete.
+     *
+     * @param model the model, with an initialized block
+     * @param dir the directory
+     * @param metadata what the model is
+     * @param synset the class names
+     * @throws IOException when writing fails
+     */
+    public static void save(Model model, Path dir, ModelMetadata metadata, List<String> synset) throws IOException {
+        AtomicFiles.writeDirectory(dir, tmp -> {
+            model.save(tmp, metadata.architecture);
+            metadata.write(tmp);
+            Files.write(tmp.resolve(SYNSET), synset, StandardCharsets.UTF_8);
+        });
+    }
+
+    /**
+     * Builds the untrained network a metadata file describes.
+     *
+     * @param metadata the metadata
+     * @return the block
+     */
+    public static Block newBlock(ModelMetadata metadata) {
+        return Architectures.build(metadata.architecture, metadata.options);
+    }
+
+    /**
+     * Loads a model directory.
+     *
+     * @param dir the directory
+     * @param device the device, or null for the engine's default
+     * @return the model, ready for inference
+     * @throws IOException when a file is missing or corrupt, naming it
+     */
+    public static Model load(Path dir, Device device) throws IOException {
+        ModelMetadata metadata = ModelMetadata.read(dir);
+        Model model = Model.newInstance(metadata.architecture, device);
+        model.setBlock(newBlock(metadata));
+        try {
+            loadParameters(model, dir, metadata);
+        } catch (IOException | RuntimeException e) {
+            model.close();
+            throw e;
+        }
+        return model;
+    }
+
+    /**
+     * Loads a directory's parameters into a model whose block was built from its metadata.
+     *
+     * @param model the model
+     * @param dir the directory
+     * @param metadata the directory's metadata
+     * @throws IOException when the parameter file is missing, truncated or does not fit
+     */
+    public static void loadParameters(Model model, Path dir, ModelMetadata metadata) throws IOException {
+        Path params = findParams(dir, metadata.architecture);
+        try {
+            model.load(dir, metadata.architecture);
+        } catch (MalformedModelException | RuntimeException e) {
+            throw new IOException(params + ": parameters are corrupt, truncated or do not fit "
+                    + metadata.architecture + " (" + e.getMessage() + ")", e);
+        }
+    }
+
+    /**
+     * Finds the parameter file of a model directory.
+     *
+     * @param dir the directory
+     * @param name the parameter file prefix
+     * @return the file
+     * @throws IOException when there is none
+     */
+    public static Path findParams(Path dir, String name) throws IOException {
+        try (Stream<Path> s = Files.list(dir)) {
+            return s.filter(p -> {
+                String f = p.getFileName().toString();
+                return f.equals(name + ".params") || f.matches(java.util.regex.Pattern.quote(name) + "-\\d{4}\\.params");
+            }).max(Path::compareTo).orElseThrow(() -> new NoSuchFileException(
+                    dir.resolve(name + "-0000.params").toString(), null, "missing weights file"));
+        }
+    }
+
+    /**
+     * Initializes a block's parameters for an input of the architecture's size.
+     *
+     * @param model the model
+     * @param inputSize the input side
+     */
+    public static void initialize(Model model, int inputSize) {
+        model.getBlock().initialize(model.getNDManager(), DataType.FLOAT32, new Shape(1, 3, inputSize, inputSize));
+    }
+}

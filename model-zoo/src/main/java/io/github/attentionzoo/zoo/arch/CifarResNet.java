@@ -1,0 +1,161 @@
+package io.github.attentionzoo.zoo.arch;
+
+import ai.djl.nn.Block;
+import ai.djl.nn.SequentialBlock;
+import ai.djl.nn.core.Linear;
+import ai.djl.nn.pooling.Pool;
+import io.github.attentionzoo.nn.ConvBnAct;
+import io.github.attentionzoo.nn.SEBasicBlock;
+
+/**
+ * The CIFAR ResNets of He et al. (2016, section 4.2): 6n + 2 layers, a 3×3 stem of 16 channels,
+ * three stages of n basic blocks at 16, 32 and 64 channels (stride 2 between stages), global
+ * average pooling and a linear classifier. SE and SK variants swap the block, nothing else.
+ *
+ * <p>Shortcuts that change shape are 1×1 projections (senet.pytorch's layout, option B of the
+ * paper), so ResNet-20 has 272,474 parameters rather than the paper's 0.27 M with option A.
+ */
+public final class CifarResNet {
+
+    private CifarResNet() {}
+
+    /**
+     * Starts a builder.
+     *
+     * @return a new builder
+     */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Builds a CIFAR ResNet. */
+    public static final class Builder {
+        private int depth = 20;
+        private int numClasses = 10;
+        private boolean se;
+        private int reduction = 16;
+        private int seMinHidden = 8;
+        private int[] skKernels;
+        private int baseWidth = 16;
+
+        Builder() {}
+
+        /**
+         * Sets the depth, 6n + 2 (20, 32, 44, 56, 110, ...); default 20.
+         *
+         * @param depth the number of weighted layers
+         * @return this builder
+         */
+        public Builder setDepth(int depth) {
+            this.depth = depth;
+            return this;
+        }
+
+        /**
+         * Sets the number of classes (default 10).
+         *
+         * @param numClasses the classes
+         * @return this builder
+         */
+        public Builder optNumClasses(int numClasses) {
+            this.numClasses = numClasses;
+            return this;
+        }
+
+        /**
+         * Puts Squeeze-and-Excitation in every block (default off: plain ResNet).
+         *
+         * @param se whether blocks carry SE
+         * @return this builder
+         */
+        public Builder optSe(boolean se) {
+            this.se = se;
+            return this;
+        }
+
+        /**
+         * Sets the SE reduction ratio (default 16).
+         *
+         * @param reduction the ratio
+         * @return this builder
+         */
+        public Builder optReduction(int reduction) {
+            this.reduction = reduction;
+            return this;
+        }
+
+        /**
+         * Sets the SE bottleneck's minimum width (default 8; 1 reproduces senet.pytorch).
+         *
+         * @param seMinHidden the minimum width
+         * @return this builder
+         */
+        public Builder optSeMinHidden(int seMinHidden) {
+            this.seMinHidden = seMinHidden;
+            return this;
+        }
+
+        /**
+         * Makes the first convolution of every block a Selective Kernel unit with these kernel
+         * sizes (SK-ResNet); null (default) keeps plain convolutions.
+         *
+         * @param kernels the SK kernel sizes, or null
+         * @return this builder
+         */
+        public Builder optSelectiveKernel(int... kernels) {
+            this.skKernels = kernels == null ? null : kernels.clone();
+            return this;
+        }
+
+        /**
+         * Sets the width of the first stage (default 16; the stages double it twice).
+         *
+         * @param baseWidth the first stage's channels
+         * @return this builder
+         */
+        public Builder optBaseWidth(int baseWidth) {
+            this.baseWidth = baseWidth;
+            return this;
+        }
+
+        /**
+         * Builds the network: input [N, 3, H, W], output logits [N, numClasses].
+         *
+         * @return the network
+         */
+        public Block build() {
+            if (depth < 8 || (depth - 2) % 6 != 0) {
+                throw new IllegalArgumentException(
+                        "CIFAR ResNet depth must be 6n + 2 with n >= 1 (20, 32, 44, 56, 110), got " + depth);
+            }
+            if (numClasses <= 0 || baseWidth <= 0) {
+                throw new IllegalArgumentException("numClasses and baseWidth must be positive");
+            }
+            int n = (depth - 2) / 6;
+            SequentialBlock net = new SequentialBlock();
+            net.add(ConvBnAct.of(baseWidth).build());
+            int in = baseWidth;
+            for (int stage = 0; stage < 3; stage++) {
+                int width = baseWidth << stage;
+                SequentialBlock blocks = new SequentialBlock();
+                for (int i = 0; i < n; i++) {
+                    blocks.add(
+                            SEBasicBlock.builder()
+                                    .setInChannels(in)
+                                    .setChannels(width)
+                                    .optStride(stage > 0 && i == 0 ? 2 : 1)
+                                    .optSe(se)
+                                    .optReduction(reduction)
+                                    .optSeMinHidden(seMinHidden)
+                                    .optSelectiveKernel(skKernels)
+                                    .build());
+                    in = width;
+                }
+                net.add(blocks);
+            }
+            net.add(Pool.globalAvgPool2dBlock());
+            net.add(Linear.builder().setUnits(numClasses).build());
+            return net;
+        }
+    }
+}

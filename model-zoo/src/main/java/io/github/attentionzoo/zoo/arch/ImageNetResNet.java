@@ -1,0 +1,131 @@
+package io.github.attentionzoo.zoo.arch;
+
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Block;
+import ai.djl.nn.SequentialBlock;
+import ai.djl.nn.core.Linear;
+import ai.djl.nn.pooling.Pool;
+import io.github.attentionzoo.nn.ConvBnAct;
+import io.github.attentionzoo.nn.SEBasicBlock;
+import io.github.attentionzoo.nn.SEBottleneck;
+
+/**
+ * ImageNet-style (SE-)ResNets for 224×224 inputs: a 7×7 stride-2 stem with 3×3 max-pooling, four
+ * stages at 64, 128, 256 and 512 channels (×4 for bottlenecks), global average pooling and a
+ * linear classifier. 18 and 34 layers use basic blocks, 50, 101 and 152 bottlenecks, as the paper.
+ */
+public final class ImageNetResNet {
+
+    private ImageNetResNet() {}
+
+    /**
+     * Starts a builder.
+     *
+     * @return a new builder
+     */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Builds an ImageNet ResNet. */
+    public static final class Builder {
+        private int depth = 50;
+        private int numClasses = 1000;
+        private boolean se = true;
+        private int reduction = 16;
+
+        Builder() {}
+
+        /**
+         * Sets the depth: 18, 34, 50, 101 or 152 (default 50).
+         *
+         * @param depth the depth
+         * @return this builder
+         */
+        public Builder setDepth(int depth) {
+            this.depth = depth;
+            return this;
+        }
+
+        /**
+         * Sets the number of classes (default 1000).
+         *
+         * @param numClasses the classes
+         * @return this builder
+         */
+        public Builder optNumClasses(int numClasses) {
+            this.numClasses = numClasses;
+            return this;
+        }
+
+        /**
+         * Turns SE on (default) or off.
+         *
+         * @param se whether blocks carry SE
+         * @return this builder
+         */
+        public Builder optSe(boolean se) {
+            this.se = se;
+            return this;
+        }
+
+        /**
+         * Sets the SE reduction ratio (default 16).
+         *
+         * @param reduction the ratio
+         * @return this builder
+         */
+        public Builder optReduction(int reduction) {
+            this.reduction = reduction;
+            return this;
+        }
+
+        /**
+         * Builds the network: input [N, 3, 224, 224], output logits [N, numClasses].
+         *
+         * @return the network
+         */
+        public Block build() {
+            int[] units;
+            boolean bottleneck = depth >= 50;
+            switch (depth) {
+                case 18: units = new int[] {2, 2, 2, 2}; break;
+                case 34: case 50: units = new int[] {3, 4, 6, 3}; break;
+                case 101: units = new int[] {3, 4, 23, 3}; break;
+                case 152: units = new int[] {3, 8, 36, 3}; break;
+                default:
+                    throw new IllegalArgumentException(
+                            "ImageNet ResNet depth must be 18, 34, 50, 101 or 152, got " + depth);
+            }
+            if (numClasses <= 0) {
+                throw new IllegalArgumentException("numClasses must be positive, got " + numClasses);
+            }
+            SequentialBlock net = new SequentialBlock();
+            net.add(ConvBnAct.of(64).kernel(7).stride(2).build());
+            net.add(Pool.maxPool2dBlock(new Shape(3, 3), new Shape(2, 2), new Shape(1, 1)));
+            int in = 64;
+            for (int stage = 0; stage < 4; stage++) {
+                int width = 64 << stage;
+                SequentialBlock blocks = new SequentialBlock();
+                for (int i = 0; i < units[stage]; i++) {
+                    int stride = stage > 0 && i == 0 ? 2 : 1;
+                    if (bottleneck) {
+                        blocks.add(
+                                SEBottleneck.builder().setInChannels(in).setChannels(width)
+                                        .optStride(stride).optSe(se).optReduction(reduction).build());
+                        in = width * SEBottleneck.EXPANSION;
+                    } else {
+                        blocks.add(
+                                SEBasicBlock.builder().setInChannels(in).setChannels(width)
+                                        .optStride(stride).optSe(se).optReduction(reduction).build());
+                        in = width;
+                    }
+                }
+                net.add(blocks);
+            }
+            net.add(Pool.globalAvgPool2dBlock());
+            net.add(Linear.builder().setUnits(numClasses).build());
+            return net;
+        }
+    }
+}

@@ -16,7 +16,14 @@ import java.io.PrintWriter;
         version = "attentionzoo 0.1.0 (DJL 0.35.1, PyTorch 2.7.1)",
         description = "Squeeze-and-Excitation and Selective-Kernel networks for DJL.",
         subcommands = {
+            ModelsCommand.class,
+            SummaryCommand.class,
             TrainCommand.class,
+            EvaluateCommand.class,
+            PredictCommand.class,
+            ExportServingCommand.class,
+            ImportTorchCommand.class,
+            InferCommand.class,
         })
 public final class Main implements Runnable {
 

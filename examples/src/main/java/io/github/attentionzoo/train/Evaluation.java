@@ -1,6 +1,8 @@
 package io.github.attentionzoo.train;
 
+import ai.djl.Model;
 import ai.djl.ndarray.NDArray;
+import ai.djl.training.ParameterStore;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.training.Trainer;
@@ -26,6 +28,54 @@ public final class Evaluation {
                 .eq(labels.toType(DataType.INT64, false))) {
             return hit.countNonzero().getLong();
         }
+    }
+
+    /**
+     * Runs a model in inference mode over a set and counts predictions per true class.
+     *
+     * @param model the model
+     * @param test the images
+     * @param batchSize images per batch
+     * @return matrix[true][predicted]
+     */
+    public static long[][] confusion(Model model, CifarRecords test, int batchSize) {
+        int classes = CifarRecords.NUM_CLASSES;
+        long[][] matrix = new long[classes][classes];
+        ParameterStore ps = new ParameterStore(model.getNDManager(), false);
+        BatchLoader loader = new BatchLoader(test, model.getNDManager(), batchSize, false, false, Augmentation.NONE, 0);
+        for (Batch batch : loader) {
+            try (batch) {
+                NDArray logits = model.getBlock().forward(ps, batch.getData(), false).head();
+                if (logits.getShape().get(1) != classes) {
+                    throw new IllegalArgumentException("the model has " + logits.getShape().get(1)
+                            + " outputs; CIFAR-10 evaluation needs " + classes);
+                }
+                long[] predicted = logits.argMax(1).toLongArray();
+                float[] truth = batch.getLabels().head().toFloatArray();
+                for (int i = 0; i < predicted.length; i++) {
+                    matrix[(int) truth[i]][(int) predicted[i]]++;
+                }
+            }
+        }
+        return matrix;
+    }
+
+    /**
+     * Returns the accuracy of a confusion matrix.
+     *
+     * @param matrix matrix[true][predicted]
+     * @return the fraction on the diagonal
+     */
+    public static double accuracy(long[][] matrix) {
+        long right = 0;
+        long all = 0;
+        for (int t = 0; t < matrix.length; t++) {
+            for (int p = 0; p < matrix[t].length; p++) {
+                all += matrix[t][p];
+                right += t == p ? matrix[t][p] : 0;
+            }
+        }
+        return all == 0 ? 0 : right / (double) all;
     }
 
     /**

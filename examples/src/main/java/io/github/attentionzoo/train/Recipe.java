@@ -63,7 +63,7 @@ public record Recipe(
      */
     public static Recipe forModel(String model) {
         if (model.equals("simple_cnn")) {
-            return new Recipe(30, 128, 1e-3f, LrSchedule.Kind.COSINE, 0, "adam", 0f, 0f, false, 0f, 0);
+            return new Recipe(10, 128, 1e-3f, LrSchedule.Kind.COSINE, 0, "adam", 0f, 0f, false, 0f, 0);
         }
         int epochs = model.endsWith("56") || model.endsWith("110") ? 160 : 120;
         return new Recipe(epochs, 128, 0.1f, LrSchedule.Kind.COSINE, 1, "sgd", 0.9f, 5e-4f, false, 0f, 0);

@@ -163,6 +163,11 @@ public final class TrainingRun {
                 throw new IllegalArgumentException("checkpoint " + from + " is of " + state.model
                         + ", not " + metadata.architecture);
             }
+            if (!state.recipe.equals(recipe.toString())) {
+                // The schedule depends on the whole recipe: continuing with another would not be a resume.
+                throw new IllegalArgumentException("checkpoint " + from + " was trained with [" + state.recipe
+                        + "], not [" + recipe + "]: pass the same flags to --resume, or use another --output");
+            }
             model.getBlock().initialize(model.getNDManager(), DataType.FLOAT32, inputShape);
             Checkpoints.loadParameters(from, model.getBlock(), model.getNDManager());
             log.printf(Locale.ROOT, "resuming from %s (epoch %d, step %d)%n", from, state.epoch, state.step);

@@ -23,6 +23,8 @@ public final class ModelArtifacts {
 
     /** The class-name file of a model directory. */
     public static final String SYNSET = "synset.txt";
+    /** The file that tells DJL (Criteria and DJL Serving) how to load a model directory. */
+    public static final String SERVING_PROPERTIES = "serving.properties";
 
     private ModelArtifacts() {}
 
@@ -38,9 +40,50 @@ public final class ModelArtifacts {
     public static void save(Model model, Path dir, ModelMetadata metadata, List<String> synset) throws IOException {
         AtomicFiles.writeDirectory(dir, tmp -> {
             model.save(tmp, metadata.architecture);
-            metadata.write(tmp);
-            Files.write(tmp.resolve(SYNSET), synset, StandardCharsets.UTF_8);
+            writeDescription(tmp, metadata, synset);
         });
+    }
+
+    /**
+     * Writes everything of a model directory but its parameters: metadata, synset and the
+     * serving.properties that let DJL load it without our help.
+     *
+     * @param dir the directory
+     * @param metadata the metadata
+     * @param synset the class names
+     * @throws IOException when writing fails
+     */
+    public static void writeDescription(Path dir, ModelMetadata metadata, List<String> synset) throws IOException {
+        metadata.write(dir);
+        Files.write(dir.resolve(SYNSET), synset, StandardCharsets.UTF_8);
+        Files.writeString(dir.resolve(SERVING_PROPERTIES), servingProperties(metadata), StandardCharsets.UTF_8);
+    }
+
+    /**
+     * Returns the serving.properties of a model directory.
+     *
+     * @param metadata the model's metadata
+     * @return the file's text
+     */
+    public static String servingProperties(ModelMetadata metadata) {
+        return "# Written by attentionzoo: DJL Serving and Criteria load this directory as it is.\n"
+                + "engine=PyTorch\n"
+                + "blockFactory=" + ZooBlockFactory.class.getName() + "\n"
+                + "translatorFactory=" + CifarTranslatorFactory.class.getName() + "\n"
+                + "option.modelName=" + metadata.architecture + "\n"
+                + "application=cv/image_classification\n";
+    }
+
+    /**
+     * Records a model's input size and class count as model properties, for the translator.
+     *
+     * @param model the model
+     * @param metadata its metadata
+     */
+    public static void describe(Model model, ModelMetadata metadata) {
+        model.setProperty("attentionzoo.architecture", metadata.architecture);
+        model.setProperty("attentionzoo.input_size", Integer.toString(metadata.inputSize));
+        model.setProperty("attentionzoo.num_classes", Integer.toString(metadata.numClasses()));
     }
 
     /**
@@ -65,6 +108,7 @@ public final class ModelArtifacts {
         ModelMetadata metadata = ModelMetadata.read(dir);
         Model model = Model.newInstance(metadata.architecture, device);
         model.setBlock(newBlock(metadata));
+        describe(model, metadata);
         try {
             loadParameters(model, dir, metadata);
         } catch (IOException | RuntimeException e) {

@@ -1,0 +1,54 @@
+package io.github.attentionzoo.cli;
+
+import ai.djl.Model;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.training.ParameterStore;
+import io.github.attentionzoo.data.Npy;
+import io.github.attentionzoo.zoo.ModelArtifacts;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+
+/** {@code infer}: raw logits for a raw NCHW tensor. */
+@Command(name = "infer", mixinStandardHelpOptions = true,
+        description = "Run a model in inference mode on a raw NCHW float32 .npy tensor; write the logits as .npy.")
+final class InferCommand implements Callable<Integer> {
+
+    @Option(names = "--model-dir", required = true, description = "The model directory.")
+    Path modelDir;
+
+    @Option(names = "--input", required = true, description = "Input tensor [N, 3, H, W], float32 .npy.")
+    Path input;
+
+    @Option(names = "--output", required = true, description = "Where to write the outputs (.npy).")
+    Path output;
+
+    @Override
+    public Integer call() throws Exception {
+        try (Model model = ModelArtifacts.load(modelDir, null)) {
+            NDArray x = Npy.read(model.getNDManager(), input);
+            checkInput(x, input);
+            NDArray y = model.getBlock().forward(new ParameterStore(model.getNDManager(), false), new NDList(x), false).head();
+            Npy.write(y, output);
+            System.out.println("wrote " + y.getShape() + " to " + output);
+        }
+        return 0;
+    }
+
+    /** Rejects what the network would silently turn into garbage. */
+    static void checkInput(NDArray x, Path source) {
+        if (x.getDataType() != ai.djl.ndarray.types.DataType.FLOAT32) {
+            throw new IllegalArgumentException(source + ": expected float32, got " + x.getDataType());
+        }
+        if (x.getShape().dimension() != 4) {
+            throw new IllegalArgumentException(source + ": expected a rank-4 NCHW tensor [N, 3, H, W], got shape " + x.getShape());
+        }
+        if (!x.isInfinite().any().getBoolean() && !x.isNaN().any().getBoolean()) {
+            return;
+        }
+        throw new IllegalArgumentException(source + ": input holds NaN or Inf values");
+    }
+}

@@ -1,0 +1,77 @@
+package io.github.attentionzoo.data;
+
+import ai.djl.modality.cv.Image;
+import ai.djl.modality.cv.ImageFactory;
+
+import javax.imageio.ImageIO;
+import javax.imageio.ImageReadParam;
+import javax.imageio.ImageReader;
+import javax.imageio.stream.ImageInputStream;
+import java.awt.Graphics2D;
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.Iterator;
+
+/**
+ * Reads image files for prediction with bounded memory: a large image is subsampled while it is
+ * decoded (never held at full size), and grayscale, palette or alpha images become plain RGB.
+ */
+public final class Images {
+
+    private Images() {}
+
+    /**
+     * Reads an image, subsampled so that neither side much exceeds {@code maxSide}.
+     *
+     * @param file the PNG, JPEG, BMP or GIF file
+     * @param maxSide the largest side worth decoding
+     * @return the RGB image
+     * @throws IOException when the file is missing, not an image, or corrupt (naming the file)
+     */
+    public static Image read(Path file, int maxSide) throws IOException {
+        if (!Files.isRegularFile(file)) {
+            throw new NoSuchFileException(file.toString(), null, "image not found");
+        }
+        try (ImageInputStream in = ImageIO.createImageInputStream(file.toFile())) {
+            Iterator<ImageReader> readers = in == null ? null : ImageIO.getImageReaders(in);
+            if (readers == null || !readers.hasNext()) {
+                throw new IOException(file + ": not a readable image (PNG, JPEG, BMP or GIF expected)");
+            }
+            ImageReader reader = readers.next();
+            try {
+                reader.setInput(in, true, true);
+                int w = reader.getWidth(0);
+                int h = reader.getHeight(0);
+                int step = Math.max(1, Math.min(w, h) / Math.max(1, maxSide));
+                ImageReadParam param = reader.getDefaultReadParam();
+                param.setSourceSubsampling(step, step, 0, 0);
+                BufferedImage decoded = reader.read(0, param);
+                return ImageFactory.getInstance().fromImage(toRgb(decoded));
+            } catch (IOException | RuntimeException e) {
+                throw new IOException(file + ": corrupt or unsupported image (" + e.getMessage() + ")", e);
+            } finally {
+                reader.dispose();
+            }
+        }
+    }
+
+    /**
+     * Converts any image to 8-bit RGB, dropping alpha onto black and expanding gray.
+     *
+     * @param img the image
+     * @return an RGB image
+     */
+    public static BufferedImage toRgb(BufferedImage img) {
+        if (img.getType() == BufferedImage.TYPE_INT_RGB) {
+            return img;
+        }
+        BufferedImage rgb = new BufferedImage(img.getWidth(), img.getHeight(), BufferedImage.TYPE_INT_RGB);
+        Graphics2D g = rgb.createGraphics();
+        g.drawImage(img, 0, 0, null);
+        g.dispose();
+        return rgb;
+    }
+}

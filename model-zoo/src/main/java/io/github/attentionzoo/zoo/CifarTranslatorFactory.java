@@ -1,0 +1,68 @@
+package io.github.attentionzoo.zoo;
+
+import ai.djl.Model;
+import ai.djl.modality.Classifications;
+import ai.djl.modality.cv.Image;
+import ai.djl.modality.cv.translator.ImageClassificationTranslatorFactory;
+import ai.djl.translate.Translator;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The translator factory of every zoo model: {@code Image → Classifications} with {@link
+ * CifarTranslator}'s preprocessing, and through DJL's expansions {@code Input → Output} (image
+ * bytes in, JSON classifications out), which is how DJL Serving calls a model. The class names
+ * come from the model directory's {@code synset.txt}, else CIFAR-10's.
+ */
+public class CifarTranslatorFactory extends ImageClassificationTranslatorFactory {
+
+    private static final long serialVersionUID = 1L;
+
+    /** {@inheritDoc} */
+    @Override
+    protected Translator<Image, Classifications> buildBaseTranslator(Model model, Map<String, ?> arguments) {
+        int size = Architectures.intArg(arguments, "input_size", inputSize(model));
+        int topK = Architectures.intArg(arguments, "topK", 5);
+        return CifarTranslator.build(size, synset(model), topK);
+    }
+
+    private static int inputSize(Model model) {
+        String size = model.getProperty("attentionzoo.input_size");
+        return size == null ? 32 : Integer.parseInt(size);
+    }
+
+    /**
+     * Returns the class names of a model: its directory's synset, else CIFAR-10's when it has ten
+     * outputs, else {@code class_0 ... class_n}.
+     *
+     * @param model the model
+     * @return the names
+     */
+    public static List<String> synset(Model model) {
+        Path dir = model.getModelPath();
+        if (dir != null && Files.isRegularFile(dir.resolve(ModelArtifacts.SYNSET))) {
+            try {
+                return Files.readAllLines(dir.resolve(ModelArtifacts.SYNSET)).stream()
+                        .map(String::trim).filter(s -> !s.isEmpty()).toList();
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+        String classes = model.getProperty("attentionzoo.num_classes");
+        int n = classes == null ? 10 : Integer.parseInt(classes);
+        if (n == CifarTranslator.CLASSES.size()) {
+            return CifarTranslator.CLASSES;
+        }
+        List<String> names = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            names.add("class_" + i);
+        }
+        return names;
+    }
+}

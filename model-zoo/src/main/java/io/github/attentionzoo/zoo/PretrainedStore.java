@@ -1,0 +1,169 @@
+package io.github.attentionzoo.zoo;
+
+import ai.djl.util.Utils;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URL;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+
+/**
+ * The zoo's pretrained weights. They ship inside this jar under {@value #RESOURCES}{@code
+ * <name>/}; before a model is loaded they are copied once into DJL's model cache (a normal model
+ * directory with serving.properties), together with the repository metadata DJL's {@code
+ * djl://} URLs read there. Nothing is ever downloaded.
+ */
+public final class PretrainedStore {
+
+    /** The version of the shipped artifacts. */
+    public static final String VERSION = "0.1.0";
+    /** Where the weights sit in the jar. */
+    public static final String RESOURCES = "/io/github/attentionzoo/zoo/pretrained/";
+
+    private static final Logger LOGGER = LoggerFactory.getLogger(PretrainedStore.class);
+    /** Far in the future, so that DJL's remote-repository cache never asks the network about our models. */
+    private static final String NEVER_STALE = "2999-01-01T00:00:00.000Z";
+
+    private PretrainedStore() {}
+
+    /**
+     * Returns the DJL cache directory of the zoo's models.
+     *
+     * @return the directory (not created)
+     */
+    public static Path cacheRoot() {
+        return Utils.getCacheDir().resolve("cache/repo/model/cv/image_classification")
+                .resolve(AttentionZoo.GROUP_ID.replace('.', '/'));
+    }
+
+    private static String paramsName(String name) {
+        return name + "-0000.params";
+    }
+
+    /**
+     * Whether weights for a model ship in this jar.
+     *
+     * @param name the model's name
+     * @return true when they do
+     */
+    public static boolean hasWeights(String name) {
+        return resource(name, paramsName(name)) != null;
+    }
+
+    /**
+     * Returns the metadata of a model's shipped weights (recipe, epochs, accuracy), or null.
+     *
+     * @param name the model's name
+     * @return the metadata or null when no weights ship
+     * @throws IOException when the shipped metadata is unreadable
+     */
+    public static ModelMetadata shippedMetadata(String name) throws IOException {
+        URL url = resource(name, ModelMetadata.FILE);
+        if (url == null || !hasWeights(name)) {
+            return null;
+        }
+        try (InputStream in = url.openStream()) {
+            return ModelMetadata.parse(new String(in.readAllBytes(), StandardCharsets.UTF_8), url.toString());
+        }
+    }
+
+    private static URL resource(String name, String file) {
+        return PretrainedStore.class.getResource(RESOURCES + name + "/" + file);
+    }
+
+    /**
+     * Puts a model's directory into DJL's cache (once; again when the shipped weights change).
+     *
+     * @param name the model's name
+     * @return the model directory
+     * @throws IOException when the cache cannot be written
+     */
+    public static synchronized Path install(String name) throws IOException {
+        Architectures.spec(name);
+        Path dir = cacheRoot().resolve(name).resolve(VERSION);
+        byte[] params = null;
+        ModelMetadata metadata = shippedMetadata(name);
+        if (metadata != null) {
+            try (InputStream in = resource(name, paramsName(name)).openStream()) {
+                params = in.readAllBytes();
+            }
+        } else {
+            metadata = new ModelMetadata();
+            metadata.architecture = name;
+            metadata.inputSize = Architectures.spec(name).inputSize();
+        }
+        String stamp = params == null ? "untrained" : sha256(params);
+        Path stampFile = dir.resolve(".attentionzoo-weights");
+        if (Files.isRegularFile(stampFile) && Files.readString(stampFile).equals(stamp)) {
+            return dir;
+        }
+        final byte[] weights = params;
+        final ModelMetadata md = metadata;
+        AtomicFiles.writeDirectory(dir, tmp -> {
+            if (weights != null) {
+                Files.write(tmp.resolve(paramsName(name)), weights);
+            }
+            ModelArtifacts.writeDescription(tmp, md, CifarTranslator.CLASSES);
+            Files.writeString(tmp.resolve(".attentionzoo-weights"), stamp);
+        });
+        AtomicFiles.write(cacheRoot().resolve(name).resolve("metadata.json"),
+                out -> out.write(repositoryMetadata(name).getBytes(StandardCharsets.UTF_8)));
+        return dir;
+    }
+
+    /**
+     * Installs a model, logging instead of failing (DJL's {@code djl://} lookup then reports).
+     *
+     * @param name the model's name
+     */
+    static void installQuietly(String name) {
+        try {
+            install(name);
+        } catch (IOException | RuntimeException e) {
+            LOGGER.warn("could not place {} in DJL's model cache: {}", name, e.getMessage());
+        }
+    }
+
+    private static String repositoryMetadata(String name) {
+        Architectures.Spec spec = Architectures.spec(name);
+        return "{\n"
+                + "  \"metadataVersion\": \"0.2\",\n"
+                + "  \"resourceType\": \"model\",\n"
+                + "  \"application\": \"cv/image_classification\",\n"
+                + "  \"groupId\": \"" + AttentionZoo.GROUP_ID + "\",\n"
+                + "  \"artifactId\": \"" + name + "\",\n"
+                + "  \"name\": \"" + name + "\",\n"
+                + "  \"description\": \"" + spec.description() + "\",\n"
+                + "  \"lastUpdated\": \"" + NEVER_STALE + "\",\n"
+                + "  \"artifacts\": [\n"
+                + "    {\n"
+                + "      \"version\": \"" + VERSION + "\",\n"
+                + "      \"snapshot\": false,\n"
+                + "      \"name\": \"\",\n"
+                + "      \"properties\": {\"dataset\": \"cifar10\"},\n"
+                + "      \"arguments\": {\n"
+                + "        \"blockFactory\": \"" + ZooBlockFactory.class.getName() + "\",\n"
+                + "        \"translatorFactory\": \"" + CifarTranslatorFactory.class.getName() + "\"\n"
+                + "      },\n"
+                + "      \"options\": {\"modelName\": \"" + name + "\"},\n"
+                + "      \"files\": {}\n"
+                + "    }\n"
+                + "  ]\n"
+                + "}\n";
+    }
+
+    private static String sha256(byte[] data) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(data));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

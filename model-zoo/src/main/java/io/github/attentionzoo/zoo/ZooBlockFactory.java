@@ -1,0 +1,29 @@
+package io.github.attentionzoo.zoo;
+
+import ai.djl.Model;
+import ai.djl.nn.Block;
+import ai.djl.nn.BlockFactory;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.Map;
+
+/**
+ * Builds the network of a model directory from its {@value ModelMetadata#FILE}. Named as {@code
+ * blockFactory} in the directory's {@code serving.properties}, it lets DJL's Criteria and DJL
+ * Serving load the directory with no code of the caller's.
+ */
+public class ZooBlockFactory implements BlockFactory {
+
+    private static final long serialVersionUID = 1L;
+
+    /** {@inheritDoc} */
+    @Override
+    public Block newBlock(Model model, Path modelPath, Map<String, ?> arguments) throws IOException {
+        Path dir = modelPath.toFile().isDirectory() ? modelPath : modelPath.getParent();
+        ModelMetadata metadata = ModelMetadata.read(dir);
+        ModelArtifacts.findParams(dir, metadata.architecture);
+        ModelArtifacts.describe(model, metadata);
+        return ModelArtifacts.newBlock(metadata);
+    }
+}

@@ -1,0 +1,148 @@
+package io.github.attentionzoo.zoo;
+
+import ai.djl.Application;
+import ai.djl.MalformedModelException;
+import ai.djl.Model;
+import ai.djl.repository.MRL;
+import ai.djl.repository.zoo.Criteria;
+import ai.djl.repository.zoo.ModelLoader;
+import ai.djl.repository.zoo.ModelNotFoundException;
+import ai.djl.repository.zoo.ZooModel;
+import ai.djl.translate.TranslateException;
+import ai.djl.translate.Translator;
+import ai.djl.translate.TranslatorFactory;
+import ai.djl.util.Progress;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * Loads one zoo architecture: with its shipped CIFAR-10 weights by default, or untrained with
+ * {@code optOption("pretrained", "false")} (any {@code num_classes}, {@code reduction}, ...
+ * given as Criteria arguments). A model whose weights do not ship says so rather than handing out
+ * random weights.
+ */
+public class ZooModelLoader implements ModelLoader {
+
+    private final String name;
+    private final MRL mrl;
+
+    /**
+     * Creates the loader.
+     *
+     * @param name the architecture's name
+     */
+    public ZooModelLoader(String name) {
+        this.name = name;
+        // The MRL only names the model for listings; loading never goes through a repository.
+        this.mrl = MRL.model(null, Application.CV.IMAGE_CLASSIFICATION, AttentionZoo.GROUP_ID, name,
+                PretrainedStore.VERSION, null);
+    }
+
+    /** {@inheritDoc} */
+    @Override
+    public String getGroupId() {
+        return AttentionZoo.GROUP_ID;
+    }
+
+    /** {@inheritDoc} */
+    @Override
+    public String getArtifactId() {
+        return name;
+    }
+
+    /** {@inheritDoc} */
+    @Override
+    public Application getApplication() {
+        return Application.CV.IMAGE_CLASSIFICATION;
+    }
+
+    /** {@inheritDoc} */
+    @Override
+    public MRL getMrl() {
+        return mrl;
+    }
+
+    /**
+     * Whether the criteria ask for pretrained weights (the default).
+     *
+     * @param criteria the criteria
+     * @return false when {@code pretrained} is "false" as an option or argument
+     */
+    static boolean wantsPretrained(Criteria<?, ?> criteria) {
+        Object option = criteria.getOptions() == null ? null : criteria.getOptions().get("pretrained");
+        Object argument = criteria.getArguments() == null ? null : criteria.getArguments().get("pretrained");
+        Object value = option != null ? option : argument;
+        return value == null || !"false".equalsIgnoreCase(value.toString().trim());
+    }
+
+    /** {@inheritDoc} */
+    @Override
+    public <I, O> ZooModel<I, O> loadModel(Criteria<I, O> criteria)
+            throws IOException, ModelNotFoundException, MalformedModelException {
+        TranslatorFactory factory = criteria.getTranslatorFactory();
+        if (factory == null) {
+            factory = new CifarTranslatorFactory();
+        }
+        if (!factory.isSupported(criteria.getInputClass(), criteria.getOutputClass())) {
+            throw new ModelNotFoundException("attentionzoo models translate Image → Classifications and Input → Output, not "
+                    + criteria.getInputClass().getSimpleName() + " → " + criteria.getOutputClass().getSimpleName());
+        }
+        Map<String, Object> arguments = new HashMap<>();
+        if (criteria.getArguments() != null) {
+            arguments.putAll(criteria.getArguments());
+        }
+        Model model;
+        if (wantsPretrained(criteria)) {
+            if (!PretrainedStore.hasWeights(name)) {
+                throw new ModelNotFoundException("no pretrained weights ship for '" + name
+                        + "' yet; load it untrained with optOption(\"pretrained\", \"false\") or train it"
+                        + " (attentionzoo train --model " + name + ")");
+            }
+            Path dir = PretrainedStore.install(name);
+            model = ModelArtifacts.load(dir, criteria.getDevice());
+        } else {
+            ModelMetadata metadata = new ModelMetadata();
+            metadata.architecture = name;
+            metadata.inputSize = Architectures.spec(name).inputSize();
+            for (String key : new String[] {"num_classes", "reduction", "se_min_hidden"}) {
+                if (arguments.get(key) != null) {
+                    metadata.options.put(key, arguments.get(key).toString());
+                }
+            }
+            model = Model.newInstance(name, criteria.getDevice(), "PyTorch");
+            model.setBlock(ModelArtifacts.newBlock(metadata));
+            ModelArtifacts.describe(model, metadata);
+            ModelArtifacts.initialize(model, metadata.inputSize);
+        }
+        try {
+            @SuppressWarnings("unchecked")
+            Translator<I, O> translator = (Translator<I, O>) factory.newInstance(
+                    criteria.getInputClass(), criteria.getOutputClass(), model, arguments);
+            return new ZooModel<>(model, translator);
+        } catch (TranslateException | RuntimeException e) {
+            model.close();
+            throw new ModelNotFoundException("no translator for " + name + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** {@inheritDoc} */
+    @Override
+    public <I, O> boolean isDownloaded(Criteria<I, O> criteria) {
+        return true;
+    }
+
+    /** {@inheritDoc} */
+    @Override
+    public <I, O> void downloadModel(Criteria<I, O> criteria, Progress progress) {
+        // Weights ship inside the jar: there is nothing to download.
+    }
+
+    /** {@inheritDoc} */
+    @Override
+    public String toString() {
+        return "djl://" + AttentionZoo.GROUP_ID + "/" + name;
+    }
+}

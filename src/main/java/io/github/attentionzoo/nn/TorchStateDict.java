@@ -1,0 +1,245 @@
+package io.github.attentionzoo.nn;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.nn.Block;
+import ai.djl.nn.Parameter;
+import ai.djl.util.Pair;
+import ai.djl.util.PairList;
+
+import java.io.BufferedInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A PyTorch {@code state_dict} (saved as {@code .npz} or {@code .safetensors}) and the mapping of
+ * its names onto a block's parameters. Everything is checked before anything is copied, so a
+ * missing, extra or mis-shaped tensor fails with its name and the block is left untouched.
+ *
+ * <p>The name helpers spell PyTorch's layouts: {@code conv.weight}, BatchNorm's {@code weight,
+ * bias, running_mean, running_var}, senet.pytorch's {@code se.fc.0 / se.fc.2}, the seed's {@code
+ * SKAttention} ({@code convs.i.conv/bn}, {@code fc}, {@code fcs.i}).
+ */
+public final class TorchStateDict {
+
+    private final Map<String, NDArray> tensors;
+    private final String source;
+
+    private TorchStateDict(Map<String, NDArray> tensors, String source) {
+        this.tensors = tensors;
+        this.source = source;
+    }
+
+    /**
+     * Reads a state_dict file.
+     *
+     * @param manager where the arrays live
+     * @param file a {@code .npz} (numpy {@code savez}) or {@code .safetensors} file
+     * @return the state dict
+     * @throws IOException when the file is missing or not one of those formats (naming it)
+     */
+    public static TorchStateDict read(NDManager manager, Path file) throws IOException {
+        if (!Files.isRegularFile(file)) {
+            throw new NoSuchFileException(file.toString(), null, "state_dict file not found");
+        }
+        NDList list;
+        try (InputStream in = new BufferedInputStream(Files.newInputStream(file))) {
+            list = NDList.decode(manager, in);
+        } catch (RuntimeException e) {
+            throw new IOException(file + ": not a readable .npz or .safetensors state_dict (" + e.getMessage() + ")", e);
+        }
+        return of(list, file.toString());
+    }
+
+    /**
+     * Wraps named arrays.
+     *
+     * @param list arrays named as in the state_dict
+     * @param source where they came from, for messages
+     * @return the state dict
+     */
+    public static TorchStateDict of(NDList list, String source) {
+        Map<String, NDArray> map = new LinkedHashMap<>();
+        for (NDArray array : list) {
+            String name = array.getName();
+            if (name == null) {
+                throw new IllegalArgumentException(source + ": holds an unnamed tensor; save a dict {name: array}");
+            }
+            map.put(name.endsWith(".npy") ? name.substring(0, name.length() - 4) : name, array);
+        }
+        return new TorchStateDict(map, source);
+    }
+
+    /**
+     * Returns a tensor by name, or null.
+     *
+     * @param name the PyTorch name
+     * @return the tensor or null
+     */
+    public NDArray get(String name) {
+        return tensors.get(name);
+    }
+
+    /**
+     * Returns all tensor names, in file order.
+     *
+     * @return the names
+     */
+    public List<String> names() {
+        return new ArrayList<>(tensors.keySet());
+    }
+
+    /**
+     * Copies the tensors into an initialized block, pairing {@code torchNames} with the block's
+     * parameters in order.
+     *
+     * @param block the block, initialized
+     * @param torchNames one PyTorch name per parameter of the block, in the block's order
+     * @throws IllegalArgumentException naming the tensor when one is missing, extra or mis-shaped
+     */
+    public void loadInto(Block block, List<String> torchNames) {
+        PairList<String, Parameter> params = block.getParameters();
+        if (params.size() != torchNames.size()) {
+            throw new IllegalStateException("layout lists " + torchNames.size() + " tensors for "
+                    + params.size() + " parameters of " + block.getClass().getSimpleName());
+        }
+        List<String> problems = new ArrayList<>();
+        for (String name : torchNames) {
+            if (!tensors.containsKey(name)) {
+                problems.add("missing tensor '" + name + "'");
+            }
+        }
+        for (String name : tensors.keySet()) {
+            if (!torchNames.contains(name) && !name.endsWith("num_batches_tracked")) {
+                problems.add("unexpected tensor '" + name + "'");
+            }
+        }
+        for (int i = 0; i < torchNames.size(); i++) {
+            NDArray t = tensors.get(torchNames.get(i));
+            Parameter p = params.get(i).getValue();
+            if (t != null && !t.getShape().equals(p.getArray().getShape())) {
+                problems.add("tensor '" + torchNames.get(i) + "' has shape " + t.getShape()
+                        + ", expected " + p.getArray().getShape() + " (" + params.get(i).getKey() + ")");
+            }
+            if (t != null && !t.getDataType().isFloating()) {
+                problems.add("tensor '" + torchNames.get(i) + "' is " + t.getDataType() + ", expected floating point");
+            }
+        }
+        if (!problems.isEmpty()) {
+            int shown = Math.min(problems.size(), 8);
+            throw new IllegalArgumentException(source + ": " + String.join("; ", problems.subList(0, shown))
+                    + (problems.size() > shown ? "; and " + (problems.size() - shown) + " more" : ""));
+        }
+        for (int i = 0; i < torchNames.size(); i++) {
+            NDArray t = tensors.get(torchNames.get(i));
+            params.get(i).getValue().getArray().set(t.toType(DataType.FLOAT32, false).toFloatArray());
+        }
+    }
+
+    /**
+     * Names of a convolution's tensors.
+     *
+     * @param prefix the module's name, e.g. {@code layer1.0.conv1}
+     * @param bias whether it has a bias
+     * @return the names
+     */
+    public static List<String> conv(String prefix, boolean bias) {
+        return bias ? List.of(prefix + ".weight", prefix + ".bias") : List.of(prefix + ".weight");
+    }
+
+    /**
+     * Names of a BatchNorm's tensors, in DJL's order (γ, β, running mean, running variance).
+     *
+     * @param prefix the module's name
+     * @return the names
+     */
+    public static List<String> batchNorm(String prefix) {
+        return List.of(prefix + ".weight", prefix + ".bias", prefix + ".running_mean", prefix + ".running_var");
+    }
+
+    /**
+     * Names of senet.pytorch's {@code SELayer} ({@code fc.0}, {@code fc.2}).
+     *
+     * @param prefix the module's name, e.g. {@code layer1.0.se}; empty for a bare layer
+     * @param bias whether its linear layers have biases
+     * @return the names
+     */
+    public static List<String> squeezeExcitation(String prefix, boolean bias) {
+        String p = prefix.isEmpty() ? "" : prefix + ".";
+        List<String> names = new ArrayList<>(conv(p + "fc.0", bias));
+        names.addAll(conv(p + "fc.2", bias));
+        return names;
+    }
+
+    /**
+     * Names of senet.pytorch's {@code CifarSEBasicBlock} ({@code conv1, bn1, conv2, bn2, se,
+     * downsample.0/1}), in {@link SEBasicBlock}'s order.
+     *
+     * @param prefix the module's name, e.g. {@code layer2.0}; empty for a bare block
+     * @param se whether the block has SE
+     * @param downsample whether it has a projection shortcut
+     * @return the names
+     */
+    public static List<String> basicBlock(String prefix, boolean se, boolean downsample) {
+        String p = prefix.isEmpty() ? "" : prefix + ".";
+        List<String> names = new ArrayList<>(conv(p + "conv1", false));
+        names.addAll(batchNorm(p + "bn1"));
+        names.addAll(conv(p + "conv2", false));
+        names.addAll(batchNorm(p + "bn2"));
+        if (se) {
+            names.addAll(squeezeExcitation(p + "se", false));
+        }
+        if (downsample) {
+            names.addAll(conv(p + "downsample.0", false));
+            names.addAll(batchNorm(p + "downsample.1"));
+        }
+        return names;
+    }
+
+    /**
+     * Names of the seed's {@code SKAttention}, for a {@link SelectiveKernel} built with {@code
+     * optConvBias(true).optFuseNormAct(false)}.
+     *
+     * @param prefix the module's name; empty for a bare layer
+     * @param branches the number of kernels
+     * @return the names
+     */
+    public static List<String> selectiveKernel(String prefix, int branches) {
+        String p = prefix.isEmpty() ? "" : prefix + ".";
+        List<String> names = new ArrayList<>();
+        for (int i = 0; i < branches; i++) {
+            names.addAll(conv(p + "convs." + i + ".conv", true));
+            names.addAll(batchNorm(p + "convs." + i + ".bn"));
+        }
+        names.addAll(conv(p + "fc", true));
+        for (int i = 0; i < branches; i++) {
+            names.addAll(conv(p + "fcs." + i, true));
+        }
+        return names;
+    }
+
+    /**
+     * Pairs every parameter of a block with its PyTorch name, for printing a mapping.
+     *
+     * @param block the block
+     * @param torchNames the names, in the block's order
+     * @return (DJL name, PyTorch name) pairs
+     */
+    public static List<Pair<String, String>> pairs(Block block, List<String> torchNames) {
+        List<Pair<String, String>> out = new ArrayList<>();
+        PairList<String, Parameter> params = block.getParameters();
+        for (int i = 0; i < Math.min(params.size(), torchNames.size()); i++) {
+            out.add(new Pair<>(params.get(i).getKey(), torchNames.get(i)));
+        }
+        return out;
+    }
+}

@@ -1,0 +1,127 @@
+package io.github.attentionzoo.cli;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Block;
+import ai.djl.training.ParameterStore;
+import io.github.attentionzoo.data.Npy;
+import io.github.attentionzoo.nn.SEBasicBlock;
+import io.github.attentionzoo.nn.SelectiveKernel;
+import io.github.attentionzoo.nn.SqueezeExcitation;
+import io.github.attentionzoo.nn.TorchStateDict;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Outputs after importing PyTorch weights equal PyTorch's own (eval mode), within 1e-4. The
+ * fixtures come from src/test/resources/torch/make_fixtures.py (Debian's python3-torch 1.13).
+ */
+class TorchParityTest {
+
+    static final Path FIXTURES = Path.of("src/test/resources/torch");
+    private static final float TOLERANCE = 1e-4f;
+
+    private static float maxDiff(NDArray a, NDArray b) {
+        assertEquals(b.getShape(), a.getShape());
+        return a.sub(b).abs().max().getFloat();
+    }
+
+    @ParameterizedTest
+    @CsvSource({"simple_cnn, npz", "se_resnet20, npz", "se_resnet32, safetensors", "se_resnet56, npz"})
+    void importedModelsGivePyTorchsLogits(String model, String format, @TempDir Path dir) throws Exception {
+        Path modelDir = dir.resolve("model");
+        CliSupport.Result imported = CliSupport.run("import-torch", "--model", model,
+                "--state-dict", FIXTURES.resolve(model + "." + format).toString(), "--output", modelDir.toString());
+        assertEquals(0, imported.status(), imported.err());
+        Path out = dir.resolve("out.npy");
+        CliSupport.Result inferred = CliSupport.run("infer", "--model-dir", modelDir.toString(),
+                "--input", FIXTURES.resolve(model + ".input.npy").toString(), "--output", out.toString());
+        assertEquals(0, inferred.status(), inferred.err());
+        try (NDManager manager = NDManager.newBaseManager()) {
+            float diff = maxDiff(Npy.read(manager, out), Npy.read(manager, FIXTURES.resolve(model + ".output.npy")));
+            assertTrue(diff <= TOLERANCE, model + ": max |DJL - PyTorch| = " + diff);
+        }
+        assertTrue(Files.isRegularFile(modelDir.resolve("serving.properties")));
+    }
+
+    private static float layerDiff(String fixture, Block block, Shape input, List<String> names) throws Exception {
+        try (NDManager manager = NDManager.newBaseManager()) {
+            block.initialize(manager, DataType.FLOAT32, input);
+            TorchStateDict.read(manager, FIXTURES.resolve(fixture + ".npz")).loadInto(block, names);
+            NDArray x = Npy.read(manager, FIXTURES.resolve(fixture + ".input.npy"));
+            NDArray y = block.forward(new ParameterStore(manager, false), new NDList(x), false).head();
+            return maxDiff(y, Npy.read(manager, FIXTURES.resolve(fixture + ".output.npy")));
+        }
+    }
+
+    @Test
+    void seLayerMatchesSenetPytorchSelayer() throws Exception {
+        Block se = SqueezeExcitation.builder().setChannels(32).optMinHidden(1).build();
+        assertTrue(layerDiff("se_layer", se, new Shape(2, 32, 6, 6),
+                TorchStateDict.squeezeExcitation("", false)) <= TOLERANCE);
+    }
+
+    @Test
+    void seBasicBlockMatchesCifarSeBasicBlock() throws Exception {
+        Block block = SEBasicBlock.builder().setInChannels(16).setChannels(32).optStride(2).optSeMinHidden(1).build();
+        assertTrue(layerDiff("se_basic_block", block, new Shape(2, 16, 8, 8),
+                TorchStateDict.basicBlock("", true, true)) <= TOLERANCE);
+    }
+
+    @Test
+    void selectiveKernelMatchesTheSeedsSkAttention() throws Exception {
+        Block sk = SelectiveKernel.builder().setChannels(32).optKernels(1, 3, 5, 7)
+                .optConvBias(true).optFuseNormAct(false).build();
+        assertTrue(layerDiff("sk_attention", sk, new Shape(2, 32, 6, 6), TorchStateDict.selectiveKernel("", 4))
+                <= TOLERANCE);
+    }
+
+    @Test
+    void wrongDepthNamesTheTensorsAndWritesNothing(@TempDir Path dir) {
+        Path out = dir.resolve("model");
+        CliSupport.Result r = CliSupport.run("import-torch", "--model", "se_resnet20",
+                "--state-dict", FIXTURES.resolve("se_resnet56.npz").toString(), "--output", out.toString());
+        assertNotEquals(0, r.status());
+        assertTrue(r.err().contains("unexpected tensor 'layer1.3.conv1.weight'"), r.err());
+        assertTrue(Files.notExists(out), "never a half-written model directory");
+    }
+
+    @Test
+    void missingAndMisShapedTensorsAreNamed(@TempDir Path dir) throws Exception {
+        try (NDManager manager = NDManager.newBaseManager()) {
+            TorchStateDict full = TorchStateDict.read(manager, FIXTURES.resolve("simple_cnn.npz"));
+            NDList partial = new NDList();
+            for (String name : full.names()) {
+                NDArray a = full.get(name);
+                if (name.equals("fc.bias")) {
+                    continue;
+                }
+                if (name.equals("conv1.weight")) {
+                    a = manager.zeros(new Shape(64, 3, 5, 5));
+                }
+                a.setName(name);
+                partial.add(a);
+            }
+            Path file = dir.resolve("broken.npz");
+            Files.write(file, partial.encode(NDList.Encoding.NPZ));
+            CliSupport.Result r = CliSupport.run("import-torch", "--model", "simple_cnn",
+                    "--state-dict", file.toString(), "--output", dir.resolve("m").toString());
+            assertNotEquals(0, r.status());
+            assertTrue(r.err().contains("missing tensor 'fc.bias'"), r.err());
+            assertTrue(r.err().contains("tensor 'conv1.weight' has shape (64, 3, 5, 5), expected (64, 3, 3, 3)"), r.err());
+        }
+    }
+}

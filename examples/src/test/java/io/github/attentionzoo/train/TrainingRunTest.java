@@ -1,0 +1,132 @@
+package io.github.attentionzoo.train;
+
+import ai.djl.Model;
+import ai.djl.engine.Engine;
+import ai.djl.nn.Parameter;
+import ai.djl.util.Pair;
+import io.github.attentionzoo.data.CifarRecords;
+import io.github.attentionzoo.zoo.Architectures;
+import io.github.attentionzoo.zoo.ModelArtifacts;
+import io.github.attentionzoo.zoo.ModelMetadata;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class TrainingRunTest {
+
+    private static final PrintStream QUIET = new PrintStream(new ByteArrayOutputStream());
+
+    private static Checkpoints.State train(String arch, Recipe recipe, CifarRecords train, CifarRecords test,
+            Path out, boolean resume, int stopAfter) throws Exception {
+        Engine.getInstance().setRandomSeed(7);
+        ModelMetadata metadata = new ModelMetadata();
+        metadata.architecture = arch;
+        try (Model model = Model.newInstance(arch)) {
+            model.setBlock(Architectures.build(arch, null));
+            TrainingRun run = new TrainingRun(model, metadata, recipe, train, test, "test data", out, resume, 1)
+                    .withLog(QUIET, false);
+            if (stopAfter > 0) {
+                run.onEpoch(m -> {
+                    if (m.epoch() == stopAfter) {
+                        throw new StopHere();
+                    }
+                });
+            }
+            return run.run();
+        }
+    }
+
+    /** Simulates a run that is stopped right after a checkpoint. */
+    static final class StopHere extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+    }
+
+    private static List<float[]> parameters(Path modelDir) throws Exception {
+        List<float[]> values = new ArrayList<>();
+        try (Model model = ModelArtifacts.load(modelDir, null)) {
+            for (Pair<String, Parameter> p : model.getBlock().getParameters()) {
+                values.add(p.getValue().getArray().toFloatArray());
+            }
+        }
+        return values;
+    }
+
+    @Test
+    void twoEpochsOnAFewHundredImagesLowerTheLoss(@TempDir Path dir) throws Exception {
+        CifarRecords train = CifarRecords.embedded(true).limit(384);
+        CifarRecords test = CifarRecords.embedded(false).limit(200);
+        Recipe recipe = Recipe.forModel("simple_cnn").with(2, 32, null, null);
+        Checkpoints.State state = train("simple_cnn", recipe, train, test, dir, false, 0);
+        assertEquals(2, state.history.size());
+        assertTrue(state.history.get(1).trainLoss() < state.history.get(0).trainLoss(),
+                "loss " + state.history.get(0).trainLoss() + " -> " + state.history.get(1).trainLoss());
+        assertTrue(Files.isRegularFile(dir.resolve("metrics.csv")));
+        assertTrue(Files.size(dir.resolve("curves.png")) > 1000);
+        List<String> csv = Files.readAllLines(dir.resolve("metrics.csv"));
+        assertEquals(3, csv.size());
+        assertEquals(EpochMetrics.HEADER, csv.get(0));
+        ModelMetadata written = ModelMetadata.read(dir.resolve("model"));
+        assertEquals(2, written.epochs);
+        assertEquals(state.history.get(1).testAccuracy(), written.testAccuracy, 1e-9);
+    }
+
+    @Test
+    void resumeAfterAStopGivesTheSameParametersAsAnUninterruptedRun(@TempDir Path dir) throws Exception {
+        CifarRecords train = CifarRecords.embedded(true).limit(192);
+        CifarRecords test = CifarRecords.embedded(false).limit(64);
+        Recipe recipe = Recipe.forModel("resnet20").with(3, 64, 0.05f, null);
+        Path straight = dir.resolve("straight");
+        train("resnet20", recipe, train, test, straight, false, 0);
+        Path stopped = dir.resolve("stopped");
+        assertThrows(StopHere.class, () -> train("resnet20", recipe, train, test, stopped, false, 1));
+        assertTrue(Files.notExists(stopped.resolve("model")));
+        Checkpoints.State resumed = train("resnet20", recipe, train, test, stopped, true, 0);
+        assertEquals(3, resumed.epoch);
+        assertEquals(3, resumed.history.size());
+        List<float[]> a = parameters(straight.resolve("model"));
+        List<float[]> b = parameters(stopped.resolve("model"));
+        assertEquals(a.size(), b.size());
+        for (int i = 0; i < a.size(); i++) {
+            assertArrayEquals(a.get(i), b.get(i), 1e-6f, "parameter " + i);
+        }
+    }
+
+    @Test
+    void resumingWithAnotherRecipeIsRefused(@TempDir Path dir) throws Exception {
+        CifarRecords train = CifarRecords.embedded(true).limit(64);
+        CifarRecords test = CifarRecords.embedded(false).limit(32);
+        Recipe recipe = Recipe.forModel("simple_cnn").with(2, 32, null, null);
+        assertThrows(StopHere.class, () -> train("simple_cnn", recipe, train, test, dir, false, 1));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> train("simple_cnn", recipe.with(5, null, null, null), train, test, dir, true, 0));
+        assertTrue(e.getMessage().contains("pass the same flags"), e.getMessage());
+    }
+
+    @Test
+    void divergingLossStopsAndKeepsTheLastGoodCheckpoint(@TempDir Path dir) throws Exception {
+        CifarRecords train = CifarRecords.embedded(true).limit(256);
+        CifarRecords test = CifarRecords.embedded(false).limit(32);
+        Recipe good = Recipe.forModel("resnet20").with(1, 64, 0.01f, null);
+        train("resnet20", good, train, test, dir.resolve("a"), false, 0);
+        Recipe exploding = Recipe.forModel("resnet20").with(4, 64, 1e12f, LrSchedule.Kind.CONSTANT);
+        ai.djl.TrainingDivergedException e = assertThrows(ai.djl.TrainingDivergedException.class,
+                () -> train("resnet20", exploding, train, test, dir.resolve("b"), false, 0));
+        assertTrue(e.getMessage().contains("loss became"), e.getMessage());
+        Checkpoints checkpoints = new Checkpoints(dir.resolve("b"));
+        for (Path p : checkpoints.list()) {
+            Checkpoints.State s = Checkpoints.readState(p);
+            assertTrue(s.history.stream().allMatch(m -> Double.isFinite(m.trainLoss())));
+        }
+    }
+}

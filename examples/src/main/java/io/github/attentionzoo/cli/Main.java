@@ -19,6 +19,7 @@ import java.io.PrintWriter;
             ModelsCommand.class,
             SummaryCommand.class,
             TrainCommand.class,
+            FinetuneCommand.class,
             EvaluateCommand.class,
             PredictCommand.class,
             ExportServingCommand.class,

@@ -72,7 +72,7 @@ public final class CifarRecords {
      * @return the class in [0, 10)
      */
     public int label(int i) {
-        return labels[i];
+        return labels[i] & 0xff;
     }
 
     /**

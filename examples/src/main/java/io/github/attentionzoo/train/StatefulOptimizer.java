@@ -32,6 +32,7 @@ public abstract class StatefulOptimizer extends Optimizer {
     /** slot name → parameter id → device → state array. */
     private final Map<String, Map<String, Map<Device, NDArray>>> slots = new ConcurrentHashMap<>();
     private volatile long step;
+    private Map<String, Float> lrScale = Map.of();
 
     /**
      * Creates the optimizer.
@@ -64,6 +65,15 @@ public abstract class StatefulOptimizer extends Optimizer {
     }
 
     /**
+     * Scales the learning rate of some parameters, by parameter id (1 for the others).
+     *
+     * @param scaleById parameter id to factor
+     */
+    public void setLrScale(Map<String, Float> scaleById) {
+        this.lrScale = Map.copyOf(scaleById);
+    }
+
+    /**
      * Returns the learning rate the next update uses.
      *
      * @return the learning rate
@@ -84,7 +94,7 @@ public abstract class StatefulOptimizer extends Optimizer {
     /** {@inheritDoc} */
     @Override
     public void update(String parameterId, NDArray weight, NDArray grad) {
-        float lr = currentLr();
+        float lr = currentLr() * lrScale.getOrDefault(parameterId, 1f);
         float wd = noDecay.contains(parameterId) ? 0f : weightDecay;
         // Every temporary is closed here: this runs once per parameter per step.
         try (NDArray g = grad.mul(gradScale)) {

@@ -22,6 +22,7 @@ import io.github.attentionzoo.data.Augmentation;
 import io.github.attentionzoo.data.BatchLoader;
 import io.github.attentionzoo.data.CifarRecords;
 import io.github.attentionzoo.zoo.AtomicFiles;
+import io.github.attentionzoo.zoo.CifarTranslator;
 import io.github.attentionzoo.zoo.ModelArtifacts;
 import io.github.attentionzoo.zoo.ModelMetadata;
 
@@ -30,7 +31,10 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 import java.util.Set;
 import java.util.function.Consumer;
@@ -57,6 +61,8 @@ public final class TrainingRun {
     private boolean progress = true;
     private Set<String> frozen = Set.of();
     private Consumer<EpochMetrics> onEpoch = m -> {};
+    private Map<String, Float> lrScale = Map.of();
+    private List<String> synset;
 
     /**
      * Creates a run.
@@ -109,6 +115,28 @@ public final class TrainingRun {
     }
 
     /**
+     * Scales the learning rate of the named parameters (fine-tuning a backbone more gently).
+     *
+     * @param scales parameter name to factor
+     * @return this run
+     */
+    public TrainingRun withLrScale(Map<String, Float> scales) {
+        this.lrScale = scales;
+        return this;
+    }
+
+    /**
+     * Sets the class names the final model directory records (default: CIFAR-10's).
+     *
+     * @param names the class names
+     * @return this run
+     */
+    public TrainingRun withSynset(List<String> names) {
+        this.synset = names;
+        return this;
+    }
+
+    /**
      * Calls {@code listener} after each epoch (tests use it to stop a run part-way).
      *
      * @param listener the listener
@@ -132,7 +160,11 @@ public final class TrainingRun {
         Device[] devices = Engine.getInstance().getDevices();
         PairList<String, Parameter> params = model.getBlock().getParameters();
         Set<String> noDecay = new HashSet<>();
+        Map<String, Float> scaleById = new HashMap<>();
         for (Pair<String, Parameter> p : params) {
+            if (lrScale.containsKey(p.getKey())) {
+                scaleById.put(p.getValue().getId(), lrScale.get(p.getKey()));
+            }
             Parameter.Type type = p.getValue().getType();
             if (!recipe.decayNormAndBias() && type != Parameter.Type.WEIGHT) {
                 noDecay.add(p.getValue().getId());
@@ -150,6 +182,7 @@ public final class TrainingRun {
         StatefulOptimizer optimizer = recipe.optimizer().equals("adam")
                 ? new Adam(schedule, recipe.weightDecay(), noDecay, devices.length)
                 : new Sgd(schedule, recipe.momentum(), true, recipe.weightDecay(), noDecay, devices.length);
+        optimizer.setLrScale(scaleById);
 
         Checkpoints.State state = new Checkpoints.State();
         state.model = metadata.architecture;
@@ -220,19 +253,9 @@ public final class TrainingRun {
             metadata.trainingSeconds = state.wallSeconds;
             metadata.testAccuracy = last.testAccuracy();
             ModelArtifacts.save(model, output.resolve("model"), metadata,
-                    io.github.attentionzoo.zoo.CifarTranslator.CLASSES.size() == metadata.numClasses()
-                            ? io.github.attentionzoo.zoo.CifarTranslator.CLASSES
-                            : synsetOf(metadata.numClasses()));
+                    synset != null ? synset : CifarTranslator.defaultSynset(metadata.numClasses()));
         }
         return state;
-    }
-
-    private static java.util.List<String> synsetOf(int n) {
-        java.util.List<String> names = new java.util.ArrayList<>();
-        for (int i = 0; i < n; i++) {
-            names.add("class_" + i);
-        }
-        return names;
     }
 
     private double[] trainEpoch(Trainer trainer, StatefulOptimizer optimizer, Checkpoints.State state,

@@ -11,6 +11,7 @@ import java.nio.file.SimpleFileVisitor;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.PosixFilePermissions;
 
 /**
  * Writes files and directories so that a reader sees the old version or the new one, never a
@@ -57,6 +58,7 @@ public final class AtomicFiles {
         Files.createDirectories(dir);
         Path tmp = Files.createTempFile(dir, "." + target.getFileName(), ".tmp");
         try {
+            readable(tmp, "rw-r--r--");
             try (OutputStream out = Files.newOutputStream(tmp)) {
                 writer.write(out);
             }
@@ -82,6 +84,7 @@ public final class AtomicFiles {
         Path tmp = Files.createTempDirectory(parent, "." + target.getFileName() + ".");
         Path old = null;
         try {
+            readable(tmp, "rwxr-xr-x");
             writer.write(tmp);
             try (var files = Files.list(tmp)) {
                 for (Path f : (Iterable<Path>) files::iterator) {
@@ -105,6 +108,13 @@ public final class AtomicFiles {
             if (old != null) {
                 deleteTree(old);
             }
+        }
+    }
+
+    /** Temporary files are private; what they become should be readable like any other file. */
+    private static void readable(Path path, String permissions) throws IOException {
+        if (path.getFileSystem().supportedFileAttributeViews().contains("posix")) {
+            Files.setPosixFilePermissions(path, PosixFilePermissions.fromString(permissions));
         }
     }
 

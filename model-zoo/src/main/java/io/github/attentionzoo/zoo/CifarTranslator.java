@@ -27,6 +27,24 @@ public final class CifarTranslator {
     private CifarTranslator() {}
 
     /**
+     * Returns class names for a model with {@code n} outputs: CIFAR-10's for ten, else
+     * {@code class_0 ... class_(n-1)}.
+     *
+     * @param n the number of classes
+     * @return the names
+     */
+    public static List<String> defaultSynset(int n) {
+        if (n == CLASSES.size()) {
+            return CLASSES;
+        }
+        List<String> names = new java.util.ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            names.add("class_" + i);
+        }
+        return names;
+    }
+
+    /**
      * Returns the preprocessing pipeline for images of any size.
      *
      * @param size the model's input side (32 for CIFAR)

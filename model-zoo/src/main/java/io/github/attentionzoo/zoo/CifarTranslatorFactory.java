@@ -10,7 +10,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -55,14 +54,6 @@ public class CifarTranslatorFactory extends ImageClassificationTranslatorFactory
             }
         }
         String classes = model.getProperty("attentionzoo.num_classes");
-        int n = classes == null ? 10 : Integer.parseInt(classes);
-        if (n == CifarTranslator.CLASSES.size()) {
-            return CifarTranslator.CLASSES;
-        }
-        List<String> names = new ArrayList<>();
-        for (int i = 0; i < n; i++) {
-            names.add("class_" + i);
-        }
-        return names;
+        return CifarTranslator.defaultSynset(classes == null ? 10 : Integer.parseInt(classes));
     }
 }

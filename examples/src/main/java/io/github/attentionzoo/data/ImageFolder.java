@@ -1,0 +1,140 @@
+package io.github.attentionzoo.data;
+
+import ai.djl.modality.cv.Image;
+
+import java.awt.Graphics2D;
+import java.awt.RenderingHints;
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.stream.Stream;
+
+/**
+ * A data set of class sub-folders ({@code DIR/cat/*.png}, {@code DIR/dog/*.jpg}, ...), decoded
+ * once into the same in-memory layout as CIFAR-10 so the same loaders and augmentation apply.
+ * With {@code train/} and {@code test/} (or {@code val/}) sub-directories those are the splits;
+ * otherwise every fifth image of each class is held out for testing.
+ *
+ * @param train the training images
+ * @param test the test images
+ * @param classes the class names, in label order (sorted folder names)
+ */
+public record ImageFolder(CifarRecords train, CifarRecords test, List<String> classes) {
+
+    private static final int MAX_CLASSES = 256;
+
+    /**
+     * Whether a directory looks like an image folder rather than CIFAR-10 binary data.
+     *
+     * @param dir the directory
+     * @return true when it has sub-directories and no CIFAR files
+     */
+    public static boolean looksLikeImageFolder(Path dir) {
+        if (!Files.isDirectory(dir) || Files.exists(dir.resolve("data_batch_1.bin"))
+                || Files.exists(dir.resolve(CifarRecords.ARCHIVE))
+                || Files.exists(dir.resolve("cifar-10-batches-bin"))) {
+            return false;
+        }
+        try (Stream<Path> s = Files.list(dir)) {
+            return s.anyMatch(Files::isDirectory);
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    /**
+     * Loads an image folder, resizing every image to {@code side}×{@code side}.
+     *
+     * @param dir the root directory
+     * @param side the model's input side
+     * @return the data
+     * @throws IOException when the folder or an image cannot be read (naming it)
+     */
+    public static ImageFolder load(Path dir, int side) throws IOException {
+        if (!Files.isDirectory(dir)) {
+            throw new NoSuchFileException(dir.toString(), null, "image folder not found");
+        }
+        Path trainDir = dir.resolve("train");
+        Path testDir = Files.isDirectory(dir.resolve("test")) ? dir.resolve("test") : dir.resolve("val");
+        if (Files.isDirectory(trainDir) && Files.isDirectory(testDir)) {
+            List<String> classes = classes(trainDir);
+            return new ImageFolder(read(trainDir, classes, side, -1), read(testDir, classes, side, -1), classes);
+        }
+        List<String> classes = classes(dir);
+        return new ImageFolder(read(dir, classes, side, 0), read(dir, classes, side, 1), classes);
+    }
+
+    private static List<String> classes(Path dir) throws IOException {
+        List<String> names;
+        try (Stream<Path> s = Files.list(dir)) {
+            names = s.filter(Files::isDirectory).map(p -> p.getFileName().toString()).sorted().toList();
+        }
+        if (names.size() < 2) {
+            throw new IOException(dir + ": an image folder needs at least 2 class sub-directories, found " + names.size());
+        }
+        if (names.size() > MAX_CLASSES) {
+            throw new IOException(dir + ": " + names.size() + " classes, at most " + MAX_CLASSES + " supported");
+        }
+        return names;
+    }
+
+    /** Reads images; part -1 takes all, 0 the training part, 1 every fifth image. */
+    private static CifarRecords read(Path dir, List<String> classes, int side, int part) throws IOException {
+        List<byte[]> images = new ArrayList<>();
+        List<Integer> labels = new ArrayList<>();
+        for (int label = 0; label < classes.size(); label++) {
+            List<Path> files;
+            try (Stream<Path> s = Files.list(dir.resolve(classes.get(label)))) {
+                files = s.filter(p -> p.getFileName().toString().toLowerCase(Locale.ROOT)
+                        .matches(".*\\.(png|jpe?g|bmp|gif)")).sorted().toList();
+            }
+            for (int i = 0; i < files.size(); i++) {
+                boolean held = i % 5 == 4;
+                if (part == 0 && held || part == 1 && !held) {
+                    continue;
+                }
+                images.add(planes(Images.read(files.get(i), 2 * side), side));
+                labels.add(label);
+            }
+        }
+        if (images.isEmpty()) {
+            throw new IOException(dir + ": no PNG, JPEG, BMP or GIF images in the class folders");
+        }
+        if (side != CifarRecords.SIDE) {
+            throw new IllegalArgumentException("image folders are decoded at " + CifarRecords.SIDE + " pixels, the model needs " + side);
+        }
+        byte[] pixels = new byte[images.size() * CifarRecords.IMAGE_BYTES];
+        byte[] l = new byte[images.size()];
+        for (int i = 0; i < images.size(); i++) {
+            System.arraycopy(images.get(i), 0, pixels, i * CifarRecords.IMAGE_BYTES, CifarRecords.IMAGE_BYTES);
+            l[i] = (byte) (int) labels.get(i);
+        }
+        return new CifarRecords(pixels, l);
+    }
+
+    /** Resizes to side×side and lays the pixels out as R, G, B planes. */
+    private static byte[] planes(Image image, int side) {
+        BufferedImage src = (BufferedImage) image.getWrappedImage();
+        BufferedImage scaled = new BufferedImage(side, side, BufferedImage.TYPE_INT_RGB);
+        Graphics2D g = scaled.createGraphics();
+        g.setRenderingHint(RenderingHints.KEY_INTERPOLATION, RenderingHints.VALUE_INTERPOLATION_BILINEAR);
+        g.drawImage(src, 0, 0, side, side, null);
+        g.dispose();
+        byte[] out = new byte[3 * side * side];
+        for (int y = 0; y < side; y++) {
+            for (int x = 0; x < side; x++) {
+                int rgb = scaled.getRGB(x, y);
+                int at = y * side + x;
+                out[at] = (byte) (rgb >> 16);
+                out[side * side + at] = (byte) (rgb >> 8);
+                out[2 * side * side + at] = (byte) rgb;
+            }
+        }
+        return out;
+    }
+}

@@ -1,0 +1,137 @@
+package io.github.attentionzoo.train;
+
+import ai.djl.Model;
+import ai.djl.nn.Block;
+import ai.djl.nn.Parameter;
+import ai.djl.util.Pair;
+import ai.djl.util.PairList;
+import io.github.attentionzoo.zoo.ModelArtifacts;
+import io.github.attentionzoo.zoo.ModelMetadata;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Prepares a pretrained model for fine-tuning: a fresh classifier when the class count changes
+ * (everything else copied), and the split between backbone and head that freezing and the lower
+ * backbone learning rate act on.
+ */
+public final class FineTuning {
+
+    /** How much lower the backbone's learning rate is than the head's. */
+    public static final float BACKBONE_LR_SCALE = 0.1f;
+
+    private final Model model;
+    private final ModelMetadata metadata;
+    private final Set<String> head;
+
+    private FineTuning(Model model, ModelMetadata metadata, Set<String> head) {
+        this.model = model;
+        this.metadata = metadata;
+        this.head = head;
+    }
+
+    /**
+     * Loads a model directory for fine-tuning to {@code numClasses} classes.
+     *
+     * @param dir the pretrained model directory
+     * @param numClasses the classes of the new task
+     * @return the prepared model
+     * @throws IOException when the directory cannot be loaded
+     */
+    public static FineTuning load(Path dir, int numClasses) throws IOException {
+        Model pretrained = ModelArtifacts.load(dir, null);
+        ModelMetadata metadata = ModelMetadata.read(dir);
+        if (metadata.numClasses() == numClasses) {
+            return new FineTuning(pretrained, metadata, headNames(pretrained.getBlock()));
+        }
+        try (pretrained) {
+            metadata.options.put("num_classes", Integer.toString(numClasses));
+            Model model = Model.newInstance(metadata.architecture);
+            model.setBlock(ModelArtifacts.newBlock(metadata));
+            ModelArtifacts.describe(model, metadata);
+            ModelArtifacts.initialize(model, metadata.inputSize);
+            PairList<String, Parameter> from = pretrained.getBlock().getParameters();
+            PairList<String, Parameter> to = model.getBlock().getParameters();
+            Set<String> head = headNames(model.getBlock());
+            for (int i = 0; i < to.size(); i++) {
+                String name = to.get(i).getKey();
+                if (!head.contains(name)) {
+                    to.get(i).getValue().getArray().set(from.get(name).getArray().toFloatArray());
+                }
+            }
+            return new FineTuning(model, metadata, head);
+        }
+    }
+
+    /** The head is the network's last block (the classifier of every zoo architecture). */
+    private static Set<String> headNames(Block block) {
+        Set<String> names = new HashSet<>();
+        String last = block.getChildren().keys().get(block.getChildren().size() - 1);
+        for (Pair<String, Parameter> p : block.getParameters()) {
+            if (p.getKey().startsWith(last + "_")) {
+                names.add(p.getKey());
+            }
+        }
+        return names;
+    }
+
+    /**
+     * Returns the model (its own block, weights loaded).
+     *
+     * @return the model
+     */
+    public Model model() {
+        return model;
+    }
+
+    /**
+     * Returns the metadata of the model being tuned.
+     *
+     * @return the metadata
+     */
+    public ModelMetadata metadata() {
+        return metadata;
+    }
+
+    /**
+     * Returns the names of the classifier's parameters.
+     *
+     * @return the head's parameter names
+     */
+    public Set<String> head() {
+        return head;
+    }
+
+    /**
+     * Returns the names of every parameter outside the head.
+     *
+     * @return the backbone's parameter names
+     */
+    public Set<String> backbone() {
+        Set<String> names = new HashSet<>();
+        for (Pair<String, Parameter> p : model.getBlock().getParameters()) {
+            if (!head.contains(p.getKey())) {
+                names.add(p.getKey());
+            }
+        }
+        return names;
+    }
+
+    /**
+     * Returns the per-parameter learning-rate factors: {@value #BACKBONE_LR_SCALE} for the backbone.
+     *
+     * @return name to factor
+     */
+    public Map<String, Float> backboneLrScale() {
+        Map<String, Float> scale = new HashMap<>();
+        for (String name : backbone()) {
+            scale.put(name, BACKBONE_LR_SCALE);
+        }
+        return scale;
+    }
+}

@@ -1,0 +1,95 @@
+package io.github.attentionzoo.cli;
+
+import ai.djl.Model;
+import ai.djl.nn.Parameter;
+import ai.djl.util.Pair;
+import io.github.attentionzoo.zoo.ModelArtifacts;
+import io.github.attentionzoo.zoo.ModelMetadata;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import javax.imageio.ImageIO;
+import java.awt.Color;
+import java.awt.Graphics2D;
+import java.awt.image.BufferedImage;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class FinetuneCommandTest {
+
+    @TempDir static Path shared;
+    static Path pretrained;
+    static Path folder;
+
+    /** A model trained for one epoch on the embedded sample stands in for a pretrained one. */
+    @BeforeAll
+    static void prepare() throws Exception {
+        Path run = shared.resolve("pre");
+        CliSupport.Result r = CliSupport.run("train", "--model", "simple_cnn", "--data", "embedded", "--epochs", "1",
+                "--limit", "256", "--batch-size", "64", "--output", run.toString(), "--no-progress");
+        assertEquals(0, r.status(), r.err());
+        pretrained = run.resolve("model");
+        folder = shared.resolve("shapes");
+        Color[] colors = {Color.RED, Color.GREEN, Color.BLUE};
+        String[] names = {"circles", "squares", "stripes"};
+        for (int c = 0; c < 3; c++) {
+            Files.createDirectories(folder.resolve(names[c]));
+            for (int i = 0; i < 10; i++) {
+                BufferedImage img = new BufferedImage(40 + i, 36, BufferedImage.TYPE_INT_RGB);
+                Graphics2D g = img.createGraphics();
+                g.setColor(colors[c]);
+                g.fillRect(i, i, 20, 20);
+                g.dispose();
+                ImageIO.write(img, "png", folder.resolve(names[c]).resolve(i + ".png").toFile());
+            }
+        }
+    }
+
+    private static Map<String, float[]> parameters(Path modelDir) throws Exception {
+        Map<String, float[]> values = new HashMap<>();
+        try (Model model = ModelArtifacts.load(modelDir, null)) {
+            for (Pair<String, Parameter> p : model.getBlock().getParameters()) {
+                values.put(p.getKey(), p.getValue().getArray().toFloatArray());
+            }
+        }
+        return values;
+    }
+
+    @Test
+    void newClassesGetANewHeadAndAFrozenBackboneStaysPut(@TempDir Path dir) throws Exception {
+        CliSupport.Result r = CliSupport.run("finetune", "--model-dir", pretrained.toString(), "--data", folder.toString(),
+                "--freeze-backbone", "--epochs", "2", "--batch-size", "8", "--output", dir.toString(), "--no-progress");
+        assertEquals(0, r.status(), r.err());
+        assertTrue(r.out().contains("accuracy: "), r.out());
+        Path tuned = dir.resolve("model");
+        ModelMetadata metadata = ModelMetadata.read(tuned);
+        assertEquals(3, metadata.numClasses());
+        assertEquals(List.of("circles", "squares", "stripes"), Files.readAllLines(tuned.resolve("synset.txt")));
+        Map<String, float[]> before = parameters(pretrained);
+        Map<String, float[]> after = parameters(tuned);
+        assertEquals(3 * 64 * 16 * 16, after.get("06Linear_weight").length);
+        assertArrayEquals(before.get("01Conv2d_weight"), after.get("01Conv2d_weight"), 0f, "frozen backbone");
+        assertArrayEquals(before.get("04SqueezeExcitation_01fc1_weight"), after.get("04SqueezeExcitation_01fc1_weight"), 0f);
+    }
+
+    @Test
+    void sameClassesContinueTrainingEveryLayer(@TempDir Path dir) throws Exception {
+        CliSupport.Result r = CliSupport.run("finetune", "--model-dir", pretrained.toString(), "--data", "embedded",
+                "--epochs", "1", "--batch-size", "64", "--output", dir.toString(), "--no-progress");
+        assertEquals(0, r.status(), r.err());
+        Map<String, float[]> before = parameters(pretrained);
+        Map<String, float[]> after = parameters(dir.resolve("model"));
+        assertEquals(before.get("06Linear_weight").length, after.get("06Linear_weight").length);
+        assertFalse(java.util.Arrays.equals(before.get("01Conv2d_weight"), after.get("01Conv2d_weight")));
+        assertFalse(java.util.Arrays.equals(before.get("06Linear_weight"), after.get("06Linear_weight")));
+    }
+}

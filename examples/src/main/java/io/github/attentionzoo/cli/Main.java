@@ -25,6 +25,7 @@ import java.io.PrintWriter;
             ExportServingCommand.class,
             ImportTorchCommand.class,
             InferCommand.class,
+            BenchCommand.class,
         })
 public final class Main implements Runnable {
 

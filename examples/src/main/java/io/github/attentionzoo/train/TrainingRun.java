@@ -270,28 +270,17 @@ public final class TrainingRun {
         int i = 0;
         for (Batch batch : loader) {
             try (batch) {
-                Batch[] splits = batch.split(trainer.getDevices(), false);
-                try (GradientCollector collector = trainer.newGradientCollector()) {
-                    for (Batch split : splits) {
-                        NDList data = split.getData();
-                        NDList labels = split.getLabels();
-                        NDList preds = trainer.forward(data, labels);
-                        NDArray loss = trainer.getLoss().evaluate(labels, preds);
-                        collector.backward(loss);
-                        float value = loss.getFloat();
-                        if (!Float.isFinite(value)) {
-                            throw new TrainingDivergedException(String.format(Locale.ROOT,
-                                    "loss became %s at epoch %d, step %d (lr %.4g); stopped, the last good"
-                                            + " checkpoint is kept: lower --lr and --resume",
-                                    value, epoch + 1, state.step, optimizer.currentLr()));
-                        }
-                        lossSum += value * split.getSize();
-                        correct += Evaluation.correct(preds.head(), labels.head());
-                        seen += split.getSize();
-                    }
-                }
                 optimizer.setStep(state.step);
-                trainer.step();
+                double[] result = step(trainer, batch);
+                if (!Double.isFinite(result[0])) {
+                    throw new TrainingDivergedException(String.format(Locale.ROOT,
+                            "loss became %s at epoch %d, step %d (lr %.4g); stopped, the last good"
+                                    + " checkpoint is kept: lower --lr and --resume",
+                            result[0], epoch + 1, state.step, optimizer.currentLr()));
+                }
+                lossSum += result[0] * batch.getSize();
+                correct += (long) result[1];
+                seen += batch.getSize();
                 state.step++;
             }
             if (bar != null) {
@@ -303,6 +292,38 @@ public final class TrainingRun {
             bar.end();
         }
         return new double[] {lossSum / Math.max(1, seen), correct / (double) Math.max(1, seen)};
+    }
+
+    /**
+     * One training step as the recipes run it: the batch split across the trainer's devices,
+     * forward, loss, backward, then the optimizer's update. Stops before the update when the
+     * loss is not finite, so a diverging step never reaches the parameters.
+     *
+     * @param trainer the trainer
+     * @param batch the batch (not closed here)
+     * @return {mean loss, correct predictions}
+     */
+    public static double[] step(Trainer trainer, Batch batch) {
+        double lossSum = 0;
+        long correct = 0;
+        Batch[] splits = batch.split(trainer.getDevices(), false);
+        try (GradientCollector collector = trainer.newGradientCollector()) {
+            for (Batch split : splits) {
+                NDList data = split.getData();
+                NDList labels = split.getLabels();
+                NDList preds = trainer.forward(data, labels);
+                NDArray loss = trainer.getLoss().evaluate(labels, preds);
+                float value = loss.getFloat();
+                if (!Float.isFinite(value)) {
+                    return new double[] {value, 0};
+                }
+                collector.backward(loss);
+                lossSum += value * split.getSize();
+                correct += Evaluation.correct(preds.head(), labels.head());
+            }
+        }
+        trainer.step();
+        return new double[] {lossSum / batch.getSize(), correct};
     }
 
     private void writeMetrics(Checkpoints.State state) throws IOException {

@@ -1,0 +1,49 @@
+package io.github.attentionzoo.cli;
+
+import io.github.attentionzoo.bench.Benchmark;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.util.concurrent.Callable;
+
+/** {@code bench}: images/s, latency percentiles and memory of a zoo model. */
+@Command(name = "bench", mixinStandardHelpOptions = true,
+        description = "Benchmark inference (Predictor) or training (the recipes' step) of a zoo model.")
+final class BenchCommand implements Callable<Integer> {
+
+    @Option(names = "--model", required = true, description = "Architecture, e.g. se_resnet20.")
+    String model;
+
+    @Option(names = "--mode", required = true, description = "infer or train.")
+    String mode;
+
+    @Option(names = "--batch-size", description = "Images per step (default 128).")
+    int batchSize = 128;
+
+    @Option(names = "--threads", description = "Intra-op threads (default: the engine's, the core count).")
+    Integer threads;
+
+    @Option(names = "--seconds", description = "Least timed duration after warm-up (default 10).")
+    double seconds = 10;
+
+    @Option(names = "--json", description = "Print one JSON line.")
+    boolean json;
+
+    @Override
+    public Integer call() {
+        if (batchSize <= 0 || seconds <= 0) {
+            throw new IllegalArgumentException("--batch-size and --seconds must be positive");
+        }
+        int n = threads != null ? threads : Runtime.getRuntime().availableProcessors();
+        if (n <= 0) {
+            throw new IllegalArgumentException("--threads must be positive, got " + n);
+        }
+        // Must be set before the engine starts; one inter-op thread suits a model this small.
+        System.setProperty("ai.djl.pytorch.num_threads", Integer.toString(n));
+        System.setProperty("ai.djl.pytorch.num_interop_threads",
+                System.getProperty("ai.djl.pytorch.num_interop_threads", "1"));
+        Benchmark.Result r = Benchmark.run(model, mode, batchSize, n, seconds, 5);
+        System.out.println(json ? r.toJson() : Benchmark.describe(r));
+        return 0;
+    }
+}

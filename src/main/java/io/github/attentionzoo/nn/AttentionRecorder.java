@@ -1,7 +1,6 @@
 package io.github.attentionzoo.nn;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.util.PairList;
 
 import java.util.ArrayList;
 import java.util.Collections;
@@ -11,14 +10,20 @@ import java.util.List;
  * Collects what the attention layers decided during one forward pass: each SE layer's gates
  * ([N, C]) and each SK layer's branch weights ([N, K, C]), in the order the layers ran.
  *
- * <p>Recording is off unless a recorder is passed in the forward call's parameters (see {@link
- * #attach(PairList)}), so the normal path pays nothing. Recorded arrays are copied to Java
+ * <p>Recording is off unless a recorder is {@linkplain #activate() active} on the calling thread,
+ * so the normal path pays one thread-local read per layer. Recorded arrays are copied to Java
  * arrays at once; nothing keeps an NDArray alive past the pass.
  */
 public final class AttentionRecorder {
 
-    /** The key under which a recorder travels in a block's forward parameters. */
-    public static final String KEY = "attentionzoo.recorder";
+    private static final ThreadLocal<AttentionRecorder> ACTIVE = new ThreadLocal<>();
+
+    /** Ends recording on this thread when closed. */
+    public interface Scope extends AutoCloseable {
+        /** Stops recording; does not throw. */
+        @Override
+        void close();
+    }
 
     /** One layer's recorded values. */
     public static final class Record {
@@ -76,29 +81,31 @@ public final class AttentionRecorder {
     private int skCount;
 
     /**
-     * Returns forward parameters that carry this recorder.
+     * Records what the attention layers compute on this thread until the scope is closed. A
+     * thread-local is used because DJL's {@code SequentialBlock} does not pass a forward call's
+     * parameters on to its children, so a recorder has to reach the layers another way.
      *
-     * @param params existing parameters, or null
-     * @return the parameters with this recorder added
+     * @return the scope to close
      */
-    public PairList<String, Object> attach(PairList<String, Object> params) {
-        PairList<String, Object> out = params == null ? new PairList<>() : params;
-        out.add(KEY, this);
-        return out;
+    public Scope activate() {
+        AttentionRecorder previous = ACTIVE.get();
+        ACTIVE.set(this);
+        return () -> {
+            if (previous == null) {
+                ACTIVE.remove();
+            } else {
+                ACTIVE.set(previous);
+            }
+        };
     }
 
     /**
-     * Finds the recorder in a forward call's parameters.
+     * Returns the recorder active on this thread, or null (the normal case: nothing is recorded).
      *
-     * @param params the forward parameters, may be null
-     * @return the recorder, or null when recording is off
+     * @return the recorder or null
      */
-    public static AttentionRecorder from(PairList<String, Object> params) {
-        if (params == null || params.isEmpty()) {
-            return null;
-        }
-        Object value = params.get(KEY);
-        return value instanceof AttentionRecorder ? (AttentionRecorder) value : null;
+    static AttentionRecorder active() {
+        return ACTIVE.get();
     }
 
     synchronized void recordGates(NDArray gates) {

@@ -133,7 +133,7 @@ public class SelectiveKernel extends AbstractBlock {
         NDList bw = branchesAndWeights(parameterStore, x, training, params);
         NDArray feats = bw.get(0);
         NDArray weights = bw.get(1);
-        AttentionRecorder recorder = AttentionRecorder.from(params);
+        AttentionRecorder recorder = AttentionRecorder.active();
         if (recorder != null) {
             recorder.recordBranchWeights(weights);
         }

@@ -102,7 +102,7 @@ public class SqueezeExcitation extends AbstractBlock {
             PairList<String, Object> params) {
         NDArray x = Inputs.nchw(inputs, channels, "SqueezeExcitation");
         NDArray g = gates(parameterStore, x, training);
-        AttentionRecorder recorder = AttentionRecorder.from(params);
+        AttentionRecorder recorder = AttentionRecorder.active();
         if (recorder != null) {
             recorder.recordGates(g);
         }

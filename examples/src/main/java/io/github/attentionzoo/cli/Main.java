@@ -26,6 +26,7 @@ import java.io.PrintWriter;
             ImportTorchCommand.class,
             InferCommand.class,
             BenchCommand.class,
+            ExplainCommand.class,
         })
 public final class Main implements Runnable {
 

@@ -1,0 +1,50 @@
+package io.github.attentionzoo.cli;
+
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import javax.imageio.ImageIO;
+import java.awt.image.BufferedImage;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class ExplainCommandTest {
+
+    @Test
+    void writesJsonCsvAndPlotsPerImageAndPerClass(@TempDir Path dir) throws Exception {
+        Path model = dir.resolve("model");
+        CliSupport.Result r = CliSupport.run("import-torch", "--model", "se_resnet20", "--state-dict",
+                TorchParityTest.FIXTURES.resolve("se_resnet20.npz").toString(), "--output", model.toString());
+        assertEquals(0, r.status(), r.err());
+        Path image = dir.resolve("photo.png");
+        ImageIO.write(new BufferedImage(32, 32, BufferedImage.TYPE_INT_ARGB), "png", image.toFile());
+        Path out = dir.resolve("explain");
+        r = CliSupport.run("explain", "--model-dir", model.toString(), image.toString(), "--output", out.toString());
+        assertEquals(0, r.status(), r.err());
+        JsonObject json = JsonParser.parseString(Files.readString(out.resolve("photo.json"))).getAsJsonObject();
+        assertEquals(5, json.getAsJsonArray("top5").size());
+        assertEquals(9, json.getAsJsonArray("se_gates").size());
+        assertTrue(Files.size(out.resolve("photo.png")) > 1000);
+        assertEquals(1 + 3 * (16 + 32 + 64), Files.readAllLines(out.resolve("photo.csv")).size());
+
+        r = CliSupport.run("explain", "--model-dir", model.toString(), "--data", "embedded", "--per-class",
+                "--output", out.toString());
+        assertEquals(0, r.status(), r.err());
+        assertTrue(Files.size(out.resolve("excitation.png")) > 1000);
+        assertEquals(1 + 10 * 3 * (16 + 32 + 64), Files.readAllLines(out.resolve("per_class_gates.csv")).size());
+    }
+
+    @Test
+    void explainWithoutImagesOrDataIsAClearError() {
+        CliSupport.Result r = CliSupport.run("explain", "--model", "se_resnet20");
+        assertNotEquals(0, r.status());
+        assertTrue(r.err().contains("give IMAGE files, or --per-class with --data")
+                || r.err().contains("no pretrained weights"), r.err());
+    }
+}

@@ -46,6 +46,10 @@ final class InferCommand implements Callable<Integer> {
         if (x.getShape().dimension() != 4) {
             throw new IllegalArgumentException(source + ": expected a rank-4 NCHW tensor [N, 3, H, W], got shape " + x.getShape());
         }
+        if (x.getShape().get(1) != 3) {
+            throw new IllegalArgumentException(source + ": expected 3 input channels (RGB), got " + x.getShape().get(1)
+                    + " (shape " + x.getShape() + ")");
+        }
         if (!x.isInfinite().any().getBoolean() && !x.isNaN().any().getBoolean()) {
             return;
         }

@@ -27,6 +27,7 @@ import java.io.PrintWriter;
             InferCommand.class,
             BenchCommand.class,
             ExplainCommand.class,
+            SoakCommand.class,
         })
 public final class Main implements Runnable {
 

@@ -31,7 +31,7 @@ import java.util.stream.Stream;
  */
 public final class Checkpoints {
 
-    private static final Gson GSON = new GsonBuilder().setPrettyPrinting().create();
+    private static final Gson GSON = new GsonBuilder().setPrettyPrinting().disableHtmlEscaping().create();
     private static final int KEEP = 2;
 
     private final Path root;

@@ -158,7 +158,8 @@ public abstract class StatefulOptimizer extends Optimizer {
                 if (perDevice == null || perDevice.isEmpty()) {
                     continue;
                 }
-                NDArray copy = perDevice.values().iterator().next().toDevice(Device.cpu(), true);
+                // duplicate(): a real copy. toDevice(..., true) on the same device may alias.
+                NDArray copy = perDevice.values().iterator().next().toDevice(Device.cpu(), false).duplicate();
                 copy.attach(manager);
                 copy.setName(slot + "/" + p.getKey());
                 out.add(copy);
@@ -198,7 +199,8 @@ public abstract class StatefulOptimizer extends Optimizer {
             }
             Map<Device, NDArray> perDevice = new ConcurrentHashMap<>();
             for (Device device : devices) {
-                NDArray copy = array.toDevice(device, true);
+                // A real copy: decoded arrays may point into buffers freed with their manager.
+                NDArray copy = array.toDevice(device, false).duplicate();
                 copy.detach();
                 perDevice.put(device, copy);
             }

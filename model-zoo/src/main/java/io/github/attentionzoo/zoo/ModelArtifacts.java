@@ -130,7 +130,7 @@ public final class ModelArtifacts {
         Path params = findParams(dir, metadata.architecture);
         try {
             model.load(dir, metadata.architecture);
-        } catch (MalformedModelException | RuntimeException e) {
+        } catch (MalformedModelException | IOException | RuntimeException e) {
             throw new IOException(params + ": parameters are corrupt, truncated or do not fit "
                     + metadata.architecture + " (" + e.getMessage() + ")", e);
         }

@@ -21,7 +21,7 @@ public final class ModelMetadata {
     /** The file name inside a model directory. */
     public static final String FILE = "attentionzoo.json";
 
-    private static final Gson GSON = new GsonBuilder().setPrettyPrinting().create();
+    private static final Gson GSON = new GsonBuilder().setPrettyPrinting().disableHtmlEscaping().create();
 
     /** The architecture's zoo name, e.g. {@code se_resnet20}. */
     public String architecture;
@@ -37,6 +37,8 @@ public final class ModelMetadata {
     public int epochs;
     /** Wall-clock training time in seconds. */
     public double trainingSeconds;
+    /** The command that reproduces the weights, when they were trained here. */
+    public String command;
     /** Test accuracy measured after training, or null when not measured. */
     public Double testAccuracy;
 

@@ -1,0 +1,165 @@
+package io.github.attentionzoo.cli;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import io.github.attentionzoo.data.Npy;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import javax.imageio.ImageIO;
+import java.awt.image.BufferedImage;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Every bad input the issue lists, through the command line: a one-line error naming the problem,
+ * no stack trace, a non-zero exit status. The README's table is this test's list.
+ */
+class BadInputTest {
+
+    @TempDir static Path shared;
+    static Path model;
+
+    @BeforeAll
+    static void importModel() {
+        model = shared.resolve("model");
+        CliSupport.Result r = CliSupport.run("import-torch", "--model", "se_resnet20", "--state-dict",
+                TorchParityTest.FIXTURES.resolve("se_resnet20.npz").toString(), "--output", model.toString());
+        assertEquals(0, r.status(), r.err());
+    }
+
+    /** Runs a command that must fail; returns its one error line. */
+    private static String fails(String... args) {
+        CliSupport.Result r = CliSupport.run(args);
+        assertNotEquals(0, r.status(), "should fail: " + String.join(" ", args) + "\n" + r.out());
+        String err = r.err().strip();
+        assertTrue(!err.contains("\tat ") && !err.contains("Exception in thread"), "no stack trace:\n" + err);
+        return err;
+    }
+
+    private static void assertMentions(String err, String... parts) {
+        for (String p : parts) {
+            assertTrue(err.contains(p), "expected '" + p + "' in: " + err);
+        }
+    }
+
+    private static Path cifarDir(Path dir, byte[] trainFile) throws Exception {
+        Files.createDirectories(dir);
+        for (String f : io.github.attentionzoo.data.CifarRecords.TRAIN_FILES) {
+            Files.write(dir.resolve(f), trainFile);
+        }
+        Files.write(dir.resolve("test_batch.bin"), new byte[3073]);
+        return dir;
+    }
+
+    @Test
+    void badData(@TempDir Path dir) throws Exception {
+        assertMentions(fails("train", "--model", "resnet20", "--data", dir.resolve("missing").toString()),
+                "missing", "not found");
+        assertMentions(fails("train", "--model", "resnet20", "--data", cifarDir(dir.resolve("t"), new byte[5000]).toString()),
+                "data_batch_1.bin", "not a multiple of 3073");
+        byte[] label = new byte[3073];
+        label[0] = 10;
+        assertMentions(fails("train", "--model", "resnet20", "--data", cifarDir(dir.resolve("l"), label).toString()),
+                "label 10", "expected 0-9");
+        assertMentions(fails("evaluate", "--model-dir", model.toString(), "--data",
+                cifarDir(dir.resolve("e"), new byte[0]).toString()), "file is empty");
+        Path tgz = dir.resolve("cifar-10-binary.tar.gz");
+        Files.write(tgz, new byte[] {0x1f, (byte) 0x8b, 8, 0, 1, 2, 3});
+        assertMentions(fails("evaluate", "--model-dir", model.toString(), "--data", tgz.toString()), "corrupt archive");
+    }
+
+    @Test
+    void badImagesAreRefusedOrConverted(@TempDir Path dir) throws Exception {
+        Path corrupt = dir.resolve("corrupt.png");
+        Files.write(corrupt, "\u0089PNG not really".getBytes());
+        assertMentions(fails("predict", "--model-dir", model.toString(), corrupt.toString()), "corrupt.png");
+        Path gray = dir.resolve("gray.png");
+        ImageIO.write(new BufferedImage(20, 30, BufferedImage.TYPE_BYTE_GRAY), "png", gray.toFile());
+        Path rgba = dir.resolve("rgba.png");
+        ImageIO.write(new BufferedImage(40, 40, BufferedImage.TYPE_INT_ARGB), "png", rgba.toFile());
+        Path huge = dir.resolve("huge.png");
+        ImageIO.write(new BufferedImage(4000, 3000, BufferedImage.TYPE_INT_RGB), "png", huge.toFile());
+        CliSupport.Result r = CliSupport.run("predict", "--model-dir", model.toString(), gray.toString(), rgba.toString(),
+                huge.toString());
+        assertEquals(0, r.status(), r.err());
+        assertEquals(3, r.out().lines().filter(l -> l.endsWith(".png:")).count(), r.out());
+    }
+
+    @Test
+    void badTensors(@TempDir Path dir) throws Exception {
+        try (NDManager manager = NDManager.newBaseManager()) {
+            Path rank3 = dir.resolve("rank3.npy");
+            Npy.write(manager.zeros(new Shape(3, 32, 32)), rank3);
+            assertMentions(fails("infer", "--model-dir", model.toString(), "--input", rank3.toString(), "--output",
+                    dir.resolve("o.npy").toString()), "rank-4", "(3, 32, 32)");
+            Path channels = dir.resolve("channels.npy");
+            Npy.write(manager.zeros(new Shape(1, 4, 32, 32)), channels);
+            assertMentions(fails("infer", "--model-dir", model.toString(), "--input", channels.toString(), "--output",
+                    dir.resolve("o.npy").toString()), "expected 3 input channels", "got 4");
+            Path ints = dir.resolve("ints.npy");
+            Npy.write(manager.zeros(new Shape(1, 3, 32, 32), DataType.INT32), ints);
+            assertMentions(fails("infer", "--model-dir", model.toString(), "--input", ints.toString(), "--output",
+                    dir.resolve("o.npy").toString()), "expected float32", "int32");
+            Path nan = dir.resolve("nan.npy");
+            NDArray x = manager.zeros(new Shape(1, 3, 32, 32));
+            x.set(new ai.djl.ndarray.index.NDIndex("0, 0, 0, 0"), Float.NaN);
+            Npy.write(x, nan);
+            assertMentions(fails("infer", "--model-dir", model.toString(), "--input", nan.toString(), "--output",
+                    dir.resolve("o.npy").toString()), "NaN or Inf");
+        }
+    }
+
+    @Test
+    void badModels(@TempDir Path dir) throws Exception {
+        assertMentions(fails("summary", "--model", "se_resnet21"), "unknown model 'se_resnet21'", "se_resnet20");
+        assertMentions(fails("predict", "--model", "se_resnet21", "x.png"), "unknown model 'se_resnet21'");
+        Path noWeights = dir.resolve("noweights");
+        copy(model, noWeights);
+        Files.delete(noWeights.resolve("se_resnet20-0000.params"));
+        assertMentions(fails("infer", "--model-dir", noWeights.toString(), "--input",
+                TorchParityTest.FIXTURES.resolve("se_resnet20.input.npy").toString(), "--output",
+                dir.resolve("o.npy").toString()), "missing weights file");
+        Path truncated = dir.resolve("truncated");
+        copy(model, truncated);
+        Path params = truncated.resolve("se_resnet20-0000.params");
+        byte[] bytes = Files.readAllBytes(params);
+        Files.write(params, Arrays.copyOf(bytes, bytes.length / 2));
+        assertMentions(fails("infer", "--model-dir", truncated.toString(), "--input",
+                TorchParityTest.FIXTURES.resolve("se_resnet20.input.npy").toString(), "--output",
+                dir.resolve("o.npy").toString()), "se_resnet20-0000.params", "corrupt, truncated");
+        assertMentions(fails("infer", "--model-dir", dir.resolve("nowhere").toString(), "--input", "x.npy",
+                "--output", "y.npy"), "not an attentionzoo model directory");
+    }
+
+    @Test
+    void badArguments() {
+        assertMentions(fails("train", "--model", "resnet20", "--data", "embedded", "--epochs", "0"), "epochs must be positive");
+        assertMentions(fails("train", "--model", "resnet20", "--data", "embedded", "--batch-size", "-4"),
+                "batch size must be positive");
+        assertMentions(fails("train", "--model", "resnet20", "--data", "embedded", "--lr", "-0.1"),
+                "learning rate must be positive");
+        assertMentions(fails("train", "--model", "resnet20", "--data", "embedded", "--schedule", "linear"),
+                "unknown schedule 'linear'");
+        assertMentions(fails("train", "--model", "resnet20", "--epochz", "3"), "Unknown option", "--epochz");
+        assertMentions(fails("frobnicate"), "Unmatched argument", "frobnicate");
+    }
+
+    private static void copy(Path from, Path to) throws Exception {
+        Files.createDirectories(to);
+        try (Stream<Path> s = Files.list(from)) {
+            for (Path p : (Iterable<Path>) s::iterator) {
+                Files.copy(p, to.resolve(p.getFileName()));
+            }
+        }
+    }
+}

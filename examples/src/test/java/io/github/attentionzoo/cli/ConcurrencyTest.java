@@ -1,0 +1,98 @@
+package io.github.attentionzoo.cli;
+
+import ai.djl.Model;
+import ai.djl.inference.Predictor;
+import ai.djl.modality.Classifications;
+import ai.djl.modality.cv.Image;
+import ai.djl.modality.cv.ImageFactory;
+import io.github.attentionzoo.bench.Benchmark;
+import io.github.attentionzoo.bench.Soak;
+import io.github.attentionzoo.zoo.CifarTranslator;
+import io.github.attentionzoo.zoo.ModelArtifacts;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** One loaded model, one Predictor per thread: the sharing rule the README documents. */
+class ConcurrencyTest {
+
+    private static final int THREADS = 4;
+    private static final int CALLS = 2_500;
+
+    private static Image image(int seed) {
+        BufferedImage img = new BufferedImage(32, 32, BufferedImage.TYPE_INT_RGB);
+        for (int y = 0; y < 32; y++) {
+            for (int x = 0; x < 32; x++) {
+                img.setRGB(x, y, (x * 8 + seed * 40) << 16 | (y * 8) << 8 | (seed * 60 + x + y) & 0xff);
+            }
+        }
+        return ImageFactory.getInstance().fromImage(img);
+    }
+
+    @Test
+    void fourThreadsWithTheirOwnPredictorsAgreeWithOneThread(@TempDir Path dir) throws Exception {
+        Path modelDir = dir.resolve("model");
+        CliSupport.Result r = CliSupport.run("import-torch", "--model", "se_resnet20", "--state-dict",
+                TorchParityTest.FIXTURES.resolve("se_resnet20.npz").toString(), "--output", modelDir.toString());
+        assertEquals(0, r.status(), r.err());
+        try (Model model = ModelArtifacts.load(modelDir, null)) {
+            List<Image> images = List.of(image(0), image(1), image(2), image(3));
+            List<String> expected = new ArrayList<>();
+            try (Predictor<Image, Classifications> p = model.newPredictor(CifarTranslator.build(32, CifarTranslator.CLASSES, 5))) {
+                for (Image img : images) {
+                    expected.add(p.predict(img).toJson());
+                }
+            }
+            double before = Benchmark.Memory.residentMb();
+            ExecutorService pool = Executors.newFixedThreadPool(THREADS);
+            List<Future<Integer>> futures = new ArrayList<>();
+            for (int t = 0; t < THREADS; t++) {
+                futures.add(pool.submit(() -> {
+                    int mismatches = 0;
+                    try (Predictor<Image, Classifications> p = model.newPredictor(
+                            CifarTranslator.build(32, CifarTranslator.CLASSES, 5))) {
+                        for (int i = 0; i < CALLS; i++) {
+                            int k = i % images.size();
+                            if (!p.predict(images.get(k)).toJson().equals(expected.get(k))) {
+                                mismatches++;
+                            }
+                        }
+                    }
+                    return mismatches;
+                }));
+            }
+            int mismatches = 0;
+            for (Future<Integer> f : futures) {
+                mismatches += f.get();
+            }
+            pool.shutdown();
+            double after = Benchmark.Memory.residentMb();
+            assertEquals(0, mismatches, "every threaded result equals the single-threaded one");
+            assertTrue(after - before < 300, "resident memory grew from " + before + " to " + after + " MiB");
+        }
+    }
+
+    @Test
+    void shortSoakKeepsMemoryFlat() throws Exception {
+        List<Double> rss = Soak.run("se_resnet20", 1_000, 200, 100, new PrintStream(new ByteArrayOutputStream()));
+        // Samples: after warm-up, 10 during inference, 2 during training.
+        double firstInfer = rss.get(1);
+        double lastInfer = rss.get(10);
+        assertTrue(lastInfer - firstInfer < 50, "inference memory grew " + firstInfer + " -> " + lastInfer);
+        double firstTrain = rss.get(11);
+        double lastTrain = rss.get(rss.size() - 1);
+        assertTrue(lastTrain - firstTrain < 100, "training memory grew " + firstTrain + " -> " + lastTrain);
+    }
+}

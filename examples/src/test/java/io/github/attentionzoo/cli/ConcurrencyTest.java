@@ -6,15 +6,12 @@ import ai.djl.modality.Classifications;
 import ai.djl.modality.cv.Image;
 import ai.djl.modality.cv.ImageFactory;
 import io.github.attentionzoo.bench.Benchmark;
-import io.github.attentionzoo.bench.Soak;
 import io.github.attentionzoo.zoo.CifarTranslator;
 import io.github.attentionzoo.zoo.ModelArtifacts;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.awt.image.BufferedImage;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -82,17 +79,5 @@ class ConcurrencyTest {
             assertEquals(0, mismatches, "every threaded result equals the single-threaded one");
             assertTrue(after - before < 300, "resident memory grew from " + before + " to " + after + " MiB");
         }
-    }
-
-    @Test
-    void shortSoakKeepsMemoryFlat() throws Exception {
-        List<Double> rss = Soak.run("se_resnet20", 1_000, 200, 100, new PrintStream(new ByteArrayOutputStream()));
-        // Samples: after warm-up, 10 during inference, 2 during training.
-        double firstInfer = rss.get(1);
-        double lastInfer = rss.get(10);
-        assertTrue(lastInfer - firstInfer < 50, "inference memory grew " + firstInfer + " -> " + lastInfer);
-        double firstTrain = rss.get(11);
-        double lastTrain = rss.get(rss.size() - 1);
-        assertTrue(lastTrain - firstTrain < 100, "training memory grew " + firstTrain + " -> " + lastTrain);
     }
 }

@@ -1,8 +1,6 @@
 package io.github.attentionzoo.nn;
 
 import ai.djl.ndarray.types.Shape;
-import ai.djl.nn.Activation;
-import ai.djl.nn.SequentialBlock;
 import ai.djl.nn.convolutional.Conv2d;
 import ai.djl.nn.norm.BatchNorm;
 
@@ -10,8 +8,9 @@ import ai.djl.nn.norm.BatchNorm;
  * The convolution → BatchNorm → optional ReLU unit every architecture here is made of, written
  * once so that padding, bias and BatchNorm settings agree everywhere.
  *
- * <p>The result is a {@link SequentialBlock} of {@code Conv2d}, {@code BatchNorm} and, when
- * activated, a ReLU; that fixed order is what saved parameter files rely on.
+ * <p>The result is a {@link ConvBnActBlock}: a sequence of {@code Conv2d}, {@code BatchNorm} and,
+ * when activated, a ReLU (that fixed order is what saved parameter files rely on), whose
+ * inference folds the BatchNorm into the convolution.
  */
 public final class ConvBnAct {
 
@@ -128,26 +127,20 @@ public final class ConvBnAct {
     /**
      * Builds the unit.
      *
-     * @return conv → BN (→ ReLU) as a sequential block
+     * @return conv → BN (→ ReLU), folded into one convolution in inference
      */
-    public SequentialBlock build() {
+    public ConvBnActBlock build() {
         int pad = dilation * (kernel - 1) / 2;
-        SequentialBlock block = new SequentialBlock();
-        block.add(
-                Conv2d.builder()
-                        .setFilters(filters)
-                        .setKernelShape(new Shape(kernel, kernel))
-                        .optStride(new Shape(stride, stride))
-                        .optPadding(new Shape(pad, pad))
-                        .optDilation(new Shape(dilation, dilation))
-                        .optGroups(groups)
-                        .optBias(bias)
-                        .build());
-        block.add(batchNorm());
-        if (relu) {
-            block.add(Activation.reluBlock());
-        }
-        return block;
+        Conv2d conv = Conv2d.builder()
+                .setFilters(filters)
+                .setKernelShape(new Shape(kernel, kernel))
+                .optStride(new Shape(stride, stride))
+                .optPadding(new Shape(pad, pad))
+                .optDilation(new Shape(dilation, dilation))
+                .optGroups(groups)
+                .optBias(bias)
+                .build();
+        return new ConvBnActBlock(conv, batchNorm(), relu, stride, pad, dilation, groups);
     }
 
     /**

@@ -49,9 +49,13 @@ class ExplainTest {
                 AttentionRecorder.Record r = gates.get(i);
                 assertEquals("se", r.getKind());
                 assertArrayEquals(new long[] {3, widths[i]}, r.getShape());
+                // Sigmoid gates lie in (0, 1); in float32 a large logit rounds to exactly 1.
+                int inside = 0;
                 for (float g : r.getValues()) {
-                    assertTrue(g > 0f && g < 1f, "gate " + g);
+                    assertTrue(g >= 0f && g <= 1f, "gate " + g);
+                    inside += g > 0f && g < 1f ? 1 : 0;
                 }
+                assertTrue(inside > 0, "not every gate saturated");
             }
             // Outside the scope nothing is recorded.
             forward(model, x);

@@ -82,7 +82,8 @@ public final class AttentionPlots {
             XYChart chart = new XYChartBuilder().width(520).height(380)
                     .title("SE block " + layer + " (" + m[0].length + " channels)")
                     .xAxisTitle("channel index").yAxisTitle("mean activation").build();
-            chart.getStyler().setLegendPosition(Styler.LegendPosition.InsideSW);
+            chart.getStyler().setLegendPosition(Styler.LegendPosition.OutsideS);
+            chart.getStyler().setLegendLayout(Styler.LegendLayout.Horizontal);
             chart.getStyler().setYAxisMin(0.0);
             chart.getStyler().setYAxisMax(1.0);
             double[] x = new double[m[0].length];

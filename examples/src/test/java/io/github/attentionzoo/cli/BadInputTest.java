@@ -31,10 +31,7 @@ class BadInputTest {
 
     @BeforeAll
     static void importModel() {
-        model = shared.resolve("model");
-        CliSupport.Result r = CliSupport.run("import-torch", "--model", "se_resnet20", "--state-dict",
-                TorchParityTest.FIXTURES.resolve("se_resnet20.npz").toString(), "--output", model.toString());
-        assertEquals(0, r.status(), r.err());
+        model = CliSupport.importedSeResNet20(shared);
     }
 
     /** Runs a command that must fail; returns its one error line. */

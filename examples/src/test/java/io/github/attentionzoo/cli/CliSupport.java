@@ -12,6 +12,20 @@ final class CliSupport {
 
     private CliSupport() {}
 
+    /**
+     * Imports the se_resnet20 PyTorch fixture into a model directory: a real model with
+     * non-trivial weights for tests that need one.
+     */
+    static java.nio.file.Path importedSeResNet20(java.nio.file.Path dir) {
+        java.nio.file.Path model = dir.resolve("se_resnet20-imported");
+        Result r = run("import-torch", "--model", "se_resnet20", "--state-dict",
+                TorchParityTest.FIXTURES.resolve("se_resnet20.npz").toString(), "--output", model.toString());
+        if (r.status() != 0) {
+            throw new AssertionError("import failed: " + r.err());
+        }
+        return model;
+    }
+
     static synchronized Result run(String... args) {
         PrintStream oldOut = System.out;
         PrintStream oldErr = System.err;

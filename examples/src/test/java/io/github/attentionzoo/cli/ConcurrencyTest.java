@@ -40,10 +40,7 @@ class ConcurrencyTest {
 
     @Test
     void fourThreadsWithTheirOwnPredictorsAgreeWithOneThread(@TempDir Path dir) throws Exception {
-        Path modelDir = dir.resolve("model");
-        CliSupport.Result r = CliSupport.run("import-torch", "--model", "se_resnet20", "--state-dict",
-                TorchParityTest.FIXTURES.resolve("se_resnet20.npz").toString(), "--output", modelDir.toString());
-        assertEquals(0, r.status(), r.err());
+        Path modelDir = CliSupport.importedSeResNet20(dir);
         try (Model model = ModelArtifacts.load(modelDir, null)) {
             List<Image> images = List.of(image(0), image(1), image(2), image(3));
             List<String> expected = new ArrayList<>();

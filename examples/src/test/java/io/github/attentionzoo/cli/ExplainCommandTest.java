@@ -18,10 +18,8 @@ class ExplainCommandTest {
 
     @Test
     void writesJsonCsvAndPlotsPerImageAndPerClass(@TempDir Path dir) throws Exception {
-        Path model = dir.resolve("model");
-        CliSupport.Result r = CliSupport.run("import-torch", "--model", "se_resnet20", "--state-dict",
-                TorchParityTest.FIXTURES.resolve("se_resnet20.npz").toString(), "--output", model.toString());
-        assertEquals(0, r.status(), r.err());
+        Path model = CliSupport.importedSeResNet20(dir);
+        CliSupport.Result r;
         Path image = dir.resolve("photo.png");
         ImageIO.write(new BufferedImage(32, 32, BufferedImage.TYPE_INT_ARGB), "png", image.toFile());
         Path out = dir.resolve("explain");

@@ -24,12 +24,9 @@ class ExportServingTest {
 
     @Test
     void exportedDirectoryServesPngBytesAsJson(@TempDir Path dir) throws Exception {
-        Path imported = dir.resolve("imported");
-        CliSupport.Result r = CliSupport.run("import-torch", "--model", "se_resnet20", "--state-dict",
-                TorchParityTest.FIXTURES.resolve("se_resnet20.npz").toString(), "--output", imported.toString());
-        assertEquals(0, r.status(), r.err());
+        Path imported = CliSupport.importedSeResNet20(dir);
         Path served = dir.resolve("served");
-        r = CliSupport.run("export-serving", "--model-dir", imported.toString(), "--output", served.toString());
+        CliSupport.Result r = CliSupport.run("export-serving", "--model-dir", imported.toString(), "--output", served.toString());
         assertEquals(0, r.status(), r.err());
         Properties props = new Properties();
         try (var in = Files.newBufferedReader(served.resolve("serving.properties"))) {

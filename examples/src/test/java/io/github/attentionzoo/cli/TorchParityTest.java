@@ -90,6 +90,23 @@ class TorchParityTest {
     }
 
     @Test
+    void exportTorchWritesAStateDictThatImportsBackUnchanged(@TempDir Path dir) throws Exception {
+        Path model = CliSupport.importedSeResNet20(dir);
+        Path npz = dir.resolve("state_dict.npz");
+        CliSupport.Result r = CliSupport.run("export-torch", "--model-dir", model.toString(), "--output", npz.toString());
+        assertEquals(0, r.status(), r.err());
+        try (NDManager manager = NDManager.newBaseManager()) {
+            TorchStateDict original = TorchStateDict.read(manager, FIXTURES.resolve("se_resnet20.npz"));
+            TorchStateDict exported = TorchStateDict.read(manager, npz);
+            for (String name : original.names()) {
+                if (!name.endsWith("num_batches_tracked")) {
+                    assertEquals(0f, maxDiff(exported.get(name), original.get(name)), name);
+                }
+            }
+        }
+    }
+
+    @Test
     void wrongDepthNamesTheTensorsAndWritesNothing(@TempDir Path dir) {
         Path out = dir.resolve("model");
         CliSupport.Result r = CliSupport.run("import-torch", "--model", "se_resnet20",

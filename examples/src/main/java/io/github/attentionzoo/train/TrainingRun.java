@@ -189,6 +189,11 @@ public final class TrainingRun {
         state.recipe = recipe.toString();
         state.seed = seed;
         Path from = resume ? checkpoints.latest() : null;
+        if (!resume && checkpoints.latest() != null) {
+            // Starting over would replace the checkpoints of a run that may have taken hours.
+            throw new IllegalArgumentException(output + " already holds checkpoints of a run ("
+                    + checkpoints.latest().getFileName() + "): pass --resume to continue it, or another --output");
+        }
         Shape inputShape = new Shape(1, 3, CifarRecords.SIDE, CifarRecords.SIDE);
         if (from != null) {
             state = Checkpoints.readState(from);

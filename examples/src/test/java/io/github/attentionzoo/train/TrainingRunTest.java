@@ -111,6 +111,9 @@ class TrainingRunTest {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> train("simple_cnn", recipe.with(5, null, null, null), train, test, dir, true, 0));
         assertTrue(e.getMessage().contains("pass the same flags"), e.getMessage());
+        IllegalArgumentException fresh = assertThrows(IllegalArgumentException.class,
+                () -> train("simple_cnn", recipe, train, test, dir, false, 0));
+        assertTrue(fresh.getMessage().contains("pass --resume to continue it"), fresh.getMessage());
     }
 
     @Test

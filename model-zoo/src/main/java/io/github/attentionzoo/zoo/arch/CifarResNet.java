@@ -29,60 +29,24 @@ public final class CifarResNet {
     }
 
     /** Builds a CIFAR ResNet. */
-    public static final class Builder {
-        private int depth = 20;
-        private int numClasses = 10;
-        private boolean se;
-        private int reduction = 16;
+    public static final class Builder extends ResNetOptions<Builder> {
         private int seMinHidden = 8;
         private int[] skKernels;
         private int baseWidth = 16;
 
-        Builder() {}
+        Builder() {
+            super(20, 10, false);
+        }
 
-        /**
-         * Sets the depth, 6n + 2 (20, 32, 44, 56, 110, ...); default 20.
-         *
-         * @param depth the number of weighted layers
-         * @return this builder
-         */
-        public Builder setDepth(int depth) {
-            this.depth = depth;
+        /** {@inheritDoc} */
+        @Override
+        protected Builder self() {
             return this;
         }
 
-        /**
-         * Sets the number of classes (default 10).
-         *
-         * @param numClasses the classes
-         * @return this builder
-         */
-        public Builder optNumClasses(int numClasses) {
-            this.numClasses = numClasses;
-            return this;
-        }
 
-        /**
-         * Puts Squeeze-and-Excitation in every block (default off: plain ResNet).
-         *
-         * @param se whether blocks carry SE
-         * @return this builder
-         */
-        public Builder optSe(boolean se) {
-            this.se = se;
-            return this;
-        }
 
-        /**
-         * Sets the SE reduction ratio (default 16).
-         *
-         * @param reduction the ratio
-         * @return this builder
-         */
-        public Builder optReduction(int reduction) {
-            this.reduction = reduction;
-            return this;
-        }
+
 
         /**
          * Sets the SE bottleneck's minimum width (default 8; 1 reproduces senet.pytorch).

@@ -28,57 +28,21 @@ public final class ImageNetResNet {
     }
 
     /** Builds an ImageNet ResNet. */
-    public static final class Builder {
-        private int depth = 50;
-        private int numClasses = 1000;
-        private boolean se = true;
-        private int reduction = 16;
+    public static final class Builder extends ResNetOptions<Builder> {
 
-        Builder() {}
+        Builder() {
+            super(50, 1000, true);
+        }
 
-        /**
-         * Sets the depth: 18, 34, 50, 101 or 152 (default 50).
-         *
-         * @param depth the depth
-         * @return this builder
-         */
-        public Builder setDepth(int depth) {
-            this.depth = depth;
+        /** {@inheritDoc} */
+        @Override
+        protected Builder self() {
             return this;
         }
 
-        /**
-         * Sets the number of classes (default 1000).
-         *
-         * @param numClasses the classes
-         * @return this builder
-         */
-        public Builder optNumClasses(int numClasses) {
-            this.numClasses = numClasses;
-            return this;
-        }
 
-        /**
-         * Turns SE on (default) or off.
-         *
-         * @param se whether blocks carry SE
-         * @return this builder
-         */
-        public Builder optSe(boolean se) {
-            this.se = se;
-            return this;
-        }
 
-        /**
-         * Sets the SE reduction ratio (default 16).
-         *
-         * @param reduction the ratio
-         * @return this builder
-         */
-        public Builder optReduction(int reduction) {
-            this.reduction = reduction;
-            return this;
-        }
+
 
         /**
          * Builds the network: input [N, 3, 224, 224], output logits [N, numClasses].

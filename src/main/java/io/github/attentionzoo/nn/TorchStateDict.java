@@ -6,7 +6,6 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
-import ai.djl.util.Pair;
 import ai.djl.util.PairList;
 
 import java.io.BufferedInputStream;
@@ -225,21 +224,5 @@ public final class TorchStateDict {
             names.addAll(conv(p + "fcs." + i, true));
         }
         return names;
-    }
-
-    /**
-     * Pairs every parameter of a block with its PyTorch name, for printing a mapping.
-     *
-     * @param block the block
-     * @param torchNames the names, in the block's order
-     * @return (DJL name, PyTorch name) pairs
-     */
-    public static List<Pair<String, String>> pairs(Block block, List<String> torchNames) {
-        List<Pair<String, String>> out = new ArrayList<>();
-        PairList<String, Parameter> params = block.getParameters();
-        for (int i = 0; i < Math.min(params.size(), torchNames.size()); i++) {
-            out.add(new Pair<>(params.get(i).getKey(), torchNames.get(i)));
-        }
-        return out;
     }
 }

@@ -169,6 +169,19 @@ public abstract class StatefulOptimizer extends Optimizer {
     }
 
     /**
+     * Reduces a DJL parameter path such as {@code 02SequentialBlock_01SEBasicBlock_01residual_weight} to
+     * its child positions ({@code 02_01_01_weight}).
+     *
+     * <p>DJL names a child after its class, so a refactor that only changes a block's class (for example a
+     * {@code SequentialBlock} becoming a subclass) renames every parameter below it while the structure,
+     * and the model file that DJL reads by structure, stay the same. Matching on positions keeps such
+     * checkpoints resumable; the shape check below still rejects a different architecture.
+     */
+    static String positionalName(String path) {
+        return path.replaceAll("(^|_)(\\d+)[A-Za-z][A-Za-z0-9]*", "$1$2");
+    }
+
+    /**
      * Restores state written by {@link #exportState} onto the given devices.
      *
      * @param state the named state
@@ -178,8 +191,10 @@ public abstract class StatefulOptimizer extends Optimizer {
      */
     public void importState(NDList state, PairList<String, Parameter> params, Device[] devices) {
         Map<String, Parameter> byName = new HashMap<>();
+        Map<String, Parameter> byPosition = new HashMap<>();
         for (Pair<String, Parameter> p : params) {
             byName.put(p.getKey(), p.getValue());
+            byPosition.put(positionalName(p.getKey()), p.getValue());
         }
         for (NDArray array : state) {
             String name = array.getName();
@@ -188,6 +203,9 @@ public abstract class StatefulOptimizer extends Optimizer {
                 throw new IllegalArgumentException("optimizer state has an unknown entry '" + name + "'");
             }
             Parameter param = byName.get(name.substring(cut + 1));
+            if (param == null) {
+                param = byPosition.get(positionalName(name.substring(cut + 1)));
+            }
             if (param == null) {
                 throw new IllegalArgumentException(
                         "optimizer state names parameter '" + name.substring(cut + 1) + "', which the model lacks");

@@ -1,13 +1,15 @@
 package io.github.attentionzoo.train;
 
+import ai.djl.MalformedModelException;
+import ai.djl.Model;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
-import ai.djl.nn.Block;
-import ai.djl.MalformedModelException;
 import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;
 import com.google.gson.JsonParseException;
 import io.github.attentionzoo.zoo.AtomicFiles;
+import io.github.attentionzoo.zoo.ModelArtifacts;
+import io.github.attentionzoo.zoo.ModelMetadata;
 
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
@@ -24,15 +26,18 @@ import java.util.List;
 import java.util.stream.Stream;
 
 /**
- * Per-epoch checkpoints in {@code <output>/checkpoints/epoch-NNNN/}: the parameters ({@code
- * model.params}, DJL's format), the optimizer's state ({@code optimizer.ndlist}) and the run's
- * state and metric history ({@code state.json}). Each directory is written whole and renamed into
+ * Per-epoch checkpoints in {@code <output>/checkpoints/epoch-NNNN/}: a model directory (parameters,
+ * {@code attentionzoo.json}, synset, serving.properties), the optimizer's state ({@code
+ * optimizer.ndlist}) and the run's state and metric history ({@code state.json}). Each directory is written whole and renamed into
  * place, so a directory that exists is complete; the newest two are kept.
  */
 public final class Checkpoints {
 
     private static final Gson GSON = new GsonBuilder().setPrettyPrinting().disableHtmlEscaping().create();
     private static final int KEEP = 2;
+
+    /** The bare parameter file of checkpoints written before they became model directories. */
+    private static final String LEGACY_PARAMS = "model.params";
 
     private final Path root;
 
@@ -64,20 +69,23 @@ public final class Checkpoints {
     }
 
     /**
-     * Writes a checkpoint for the epoch in {@code state}.
+     * Writes a checkpoint for the epoch in {@code state}. The directory is also a complete model
+     * directory (parameters in DJL's model format, metadata, synset, serving.properties), so
+     * {@code evaluate}, {@code explain} or {@code export-serving} take it as {@code --model-dir}.
      *
-     * @param block the network
+     * @param model the model being trained
      * @param optimizerState the optimizer's named state
      * @param state the run state
+     * @param metadata what the model is, with the training record up to this epoch
+     * @param synset the class names
      * @throws IOException when writing fails (the previous checkpoint is untouched)
      */
-    public void save(Block block, NDList optimizerState, State state) throws IOException {
+    public void save(Model model, NDList optimizerState, State state, ModelMetadata metadata, List<String> synset)
+            throws IOException {
         Path dir = root.resolve(String.format("epoch-%04d", state.epoch));
         AtomicFiles.writeDirectory(dir, tmp -> {
-            try (DataOutputStream out = new DataOutputStream(
-                    new BufferedOutputStream(Files.newOutputStream(tmp.resolve("model.params"))))) {
-                block.saveParameters(out);
-            }
+            model.save(tmp, metadata.architecture);
+            ModelArtifacts.writeDescription(tmp, metadata, synset);
             try (BufferedOutputStream out = new BufferedOutputStream(
                     Files.newOutputStream(tmp.resolve("optimizer.ndlist")))) {
                 optimizerState.encode(out);
@@ -139,19 +147,22 @@ public final class Checkpoints {
     }
 
     /**
-     * Loads a checkpoint's parameters into an initialized block.
+     * Loads a checkpoint's parameters into a model whose block is initialized.
      *
      * @param dir the checkpoint
-     * @param block the block
-     * @param manager the manager for the arrays
+     * @param model the model
      * @throws IOException when the file cannot be read or does not fit the block
      */
-    public static void loadParameters(Path dir, Block block, NDManager manager) throws IOException {
-        Path file = dir.resolve("model.params");
-        try (DataInputStream in = new DataInputStream(new BufferedInputStream(Files.newInputStream(file)))) {
-            block.loadParameters(manager, in);
+    public static void loadParameters(Path dir, Model model) throws IOException {
+        Path legacy = dir.resolve(LEGACY_PARAMS);
+        if (!Files.exists(legacy)) {
+            ModelArtifacts.loadParameters(model, dir, ModelMetadata.read(dir));
+            return;
+        }
+        try (DataInputStream in = new DataInputStream(new BufferedInputStream(Files.newInputStream(legacy)))) {
+            model.getBlock().loadParameters(model.getNDManager(), in);
         } catch (MalformedModelException | RuntimeException e) {
-            throw new IOException(file + ": parameters do not fit this model: " + e.getMessage(), e);
+            throw new IOException(legacy + ": parameters do not fit this model: " + e.getMessage(), e);
         }
     }
 

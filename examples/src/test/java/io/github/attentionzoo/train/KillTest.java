@@ -1,10 +1,7 @@
 package io.github.attentionzoo.train;
 
-import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.DataType;
-import ai.djl.ndarray.types.Shape;
-import ai.djl.nn.Block;
-import io.github.attentionzoo.zoo.Architectures;
+import ai.djl.Model;
+import io.github.attentionzoo.zoo.ModelArtifacts;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -47,11 +44,8 @@ class KillTest {
         }
         Checkpoints.State state = Checkpoints.readState(latest);
         assertEquals(state.epoch, state.history.size());
-        try (NDManager manager = NDManager.newBaseManager()) {
-            Block block = Architectures.build("simple_cnn", null);
-            block.initialize(manager, DataType.FLOAT32, new Shape(1, 3, 32, 32));
-            Checkpoints.loadParameters(latest, block, manager);
-            assertTrue(Checkpoints.readOptimizerState(latest, manager).size() > 0);
+        try (Model model = ModelArtifacts.load(latest, null)) {
+            assertTrue(Checkpoints.readOptimizerState(latest, model.getNDManager()).size() > 0);
         }
     }
 

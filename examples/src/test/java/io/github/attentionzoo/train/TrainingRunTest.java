@@ -2,7 +2,18 @@ package io.github.attentionzoo.train;
 
 import ai.djl.Model;
 import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
+import ai.djl.nn.core.Linear;
+import ai.djl.training.DefaultTrainingConfig;
+import ai.djl.training.GradientCollector;
+import ai.djl.training.Trainer;
+import ai.djl.training.initializer.Initializer;
+import ai.djl.training.loss.Loss;
+import ai.djl.training.optimizer.Optimizer;
+import ai.djl.training.tracker.Tracker;
 import ai.djl.util.Pair;
 import io.github.attentionzoo.data.CifarRecords;
 import io.github.attentionzoo.zoo.Architectures;
@@ -99,6 +110,65 @@ class TrainingRunTest {
         assertEquals(a.size(), b.size());
         for (int i = 0; i < a.size(); i++) {
             assertArrayEquals(a.get(i), b.get(i), 1e-6f, "parameter " + i);
+        }
+    }
+
+    @Test
+    void everyCheckpointIsAModelDirectoryAndOldBareCheckpointsStillResume(@TempDir Path dir) throws Exception {
+        CifarRecords train = CifarRecords.embedded(true).limit(128);
+        CifarRecords test = CifarRecords.embedded(false).limit(64);
+        Recipe recipe = Recipe.forModel("simple_cnn").with(2, 32, null, null);
+        assertThrows(StopHere.class, () -> train("simple_cnn", recipe, train, test, dir, false, 1));
+        Path checkpoint = new Checkpoints(dir).latest();
+        Checkpoints.State state = Checkpoints.readState(checkpoint);
+        ModelMetadata written = ModelMetadata.read(checkpoint);
+        assertEquals(1, written.epochs);
+        assertEquals(state.history.get(0).testAccuracy(), written.testAccuracy);
+        assertTrue(Files.isRegularFile(checkpoint.resolve(ModelArtifacts.SERVING_PROPERTIES)));
+        Path params = ModelArtifacts.findParams(checkpoint, "simple_cnn");
+        try (Model model = ModelArtifacts.load(checkpoint, null);
+                java.io.DataOutputStream bare = new java.io.DataOutputStream(
+                        Files.newOutputStream(checkpoint.resolve("model.params")))) {
+            // The layout of checkpoints written before they were model directories.
+            model.getBlock().saveParameters(bare);
+        }
+        Files.delete(params);
+        Files.delete(checkpoint.resolve(ModelMetadata.FILE));
+        Checkpoints.State resumed = train("simple_cnn", recipe, train, test, dir, true, 0);
+        assertEquals(2, resumed.history.size());
+        assertEquals(state.history.get(0), resumed.history.get(0));
+    }
+
+    @Test
+    void aStepWhoseGradientsSumToZeroIsTaken() {
+        // Zero weights on a zero input: the bias gradient is softmax - onehot = (-0.5, 0.5), whose sum
+        // is exactly zero, as it is up to rounding whenever only a classifier head trains.
+        DefaultTrainingConfig config = new DefaultTrainingConfig(Loss.softmaxCrossEntropyLoss())
+                .optInitializer(Initializer.ZEROS, p -> true)
+                .optOptimizer(Optimizer.sgd().setLearningRateTracker(Tracker.fixed(1f)).build());
+        for (boolean skip : new boolean[] {false, true}) {
+            try (Model model = Model.newInstance("head")) {
+                model.setBlock(Linear.builder().setUnits(2).build());
+                try (Trainer trainer = model.newTrainer(config)) {
+                    trainer.initialize(new Shape(1, 3));
+                    if (skip) {
+                        TrainingRun.skipZeroSumGradientCheck(trainer);
+                    }
+                    NDManager manager = trainer.getManager();
+                    try (GradientCollector collector = trainer.newGradientCollector()) {
+                        NDList logits = trainer.forward(new NDList(manager.zeros(new Shape(1, 3))));
+                        collector.backward(trainer.getLoss().evaluate(
+                                new NDList(manager.create(new float[] {0f})), logits));
+                    }
+                    if (!skip) {
+                        assertThrows(IllegalStateException.class, trainer::step, "DJL's own check");
+                        continue;
+                    }
+                    trainer.step();
+                    float[] bias = model.getBlock().getParameters().get("bias").getArray().toFloatArray();
+                    assertArrayEquals(new float[] {0.5f, -0.5f}, bias, 1e-6f);
+                }
+            }
         }
     }
 

@@ -74,6 +74,11 @@ public final class AtomicFiles {
      * Writes a directory in full under a temporary name, then renames it to {@code target},
      * replacing an existing one.
      *
+     * <p>A non-empty directory cannot be renamed over another, so an existing {@code target} is first
+     * renamed to a fixed sibling ({@link #previousVersion}) and removed only once the new one is in
+     * place. A crash between the two renames leaves the old version under that name, and {@link
+     * #recover} (called by every reader in this project and by the next write) puts it back.
+     *
      * @param target the directory
      * @param writer fills the directory
      * @throws IOException when writing fails; {@code target} is then unchanged
@@ -81,8 +86,13 @@ public final class AtomicFiles {
     public static void writeDirectory(Path target, DirectoryWriter writer) throws IOException {
         Path parent = target.toAbsolutePath().getParent();
         Files.createDirectories(parent);
+        recover(target);
+        Path old = previousVersion(target);
+        if (Files.exists(target)) {
+            // Left by a replacement that crashed while deleting it.
+            deleteTree(old);
+        }
         Path tmp = Files.createTempDirectory(parent, "." + target.getFileName() + ".");
-        Path old = null;
         try {
             readable(tmp, "rwxr-xr-x");
             writer.write(tmp);
@@ -95,8 +105,6 @@ public final class AtomicFiles {
             }
             fsync(tmp);
             if (Files.exists(target)) {
-                // A directory cannot be renamed over a non-empty one: move the old aside first.
-                old = parent.resolve("." + target.getFileName() + ".old-" + System.nanoTime());
                 move(target, old);
             }
             move(tmp, target);
@@ -105,10 +113,38 @@ public final class AtomicFiles {
             if (Files.exists(tmp)) {
                 deleteTree(tmp);
             }
-            if (old != null) {
+            if (Files.exists(target)) {
                 deleteTree(old);
+            } else {
+                recover(target);
             }
         }
+    }
+
+    /**
+     * Returns where {@link #writeDirectory} keeps the old version of a directory while replacing it.
+     *
+     * @param target the directory
+     * @return its hidden sibling
+     */
+    public static Path previousVersion(Path target) {
+        return target.toAbsolutePath().resolveSibling("." + target.getFileName() + ".previous");
+    }
+
+    /**
+     * Restores a directory whose replacement was interrupted after the old version was moved aside
+     * and before the new one was renamed into place; does nothing otherwise.
+     *
+     * @param target the directory
+     * @return {@code target}
+     * @throws IOException when the old version cannot be moved back
+     */
+    public static Path recover(Path target) throws IOException {
+        Path old = previousVersion(target);
+        if (Files.notExists(target) && Files.isDirectory(old)) {
+            move(old, target);
+        }
+        return target;
     }
 
     /** Temporary files are private; what they become should be readable like any other file. */

@@ -50,7 +50,7 @@ public final class ModelMetadata {
      * @throws IOException when the file is missing or corrupt, naming it
      */
     public static ModelMetadata read(Path dir) throws IOException {
-        Path file = dir.resolve(FILE);
+        Path file = AtomicFiles.recover(dir).resolve(FILE);
         if (!Files.isRegularFile(file)) {
             throw new NoSuchFileException(file.toString(), null, "not an attentionzoo model directory (no " + FILE + ")");
         }

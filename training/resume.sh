@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# Starts or resumes the zoo's training run of one model in the background, as it was done here:
+#   training/resume.sh se_resnet20 [THREADS]
+# Output (checkpoints, metrics.csv, curves.png) goes to training/MODEL, the log to training/MODEL.log.
+# THREADS is libtorch's intra-op thread count (default 1): on a 2-core machine two runs of one
+# thread each train 1.6x more images per second in total than one run of two threads.
+# The jar is copied first so that rebuilding the project does not disturb a running job.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+model=${1:?usage: training/resume.sh MODEL [THREADS]}
+threads=${2:-1}
+jar_dir=$(mktemp -d "/tmp/attentionzoo-$model.XXXX")
+cp -r examples/target/attentionzoo.jar examples/target/lib "$jar_dir"/
+OMP_WAIT_POLICY=PASSIVE nohup java -Xmx4g -Dai.djl.offline=true \
+    -Dai.djl.pytorch.num_threads="$threads" -Dai.djl.pytorch.num_interop_threads=1 \
+    -jar "$jar_dir/attentionzoo.jar" train --model "$model" --data ../shared/cifar10 \
+    --output "training/$model" --resume --no-progress >> "training/$model.log" 2>&1 &
+echo "training $model in the background (pid $!, $threads thread(s)); log: training/$model.log"

@@ -4,15 +4,27 @@
 # Output (checkpoints, metrics.csv, curves.png) goes to training/MODEL, the log to training/MODEL.log.
 # THREADS is libtorch's intra-op thread count (default 1): on a 2-core machine two runs of one
 # thread each train 1.6x more images per second in total than one run of two threads.
-# The jar is copied first so that rebuilding the project does not disturb a running job.
+# The jar is copied first so that rebuilding the project does not disturb a running job. A run
+# that dies of a signal (a native crash, the OOM killer) is resumed from its newest checkpoint,
+# up to 5 times; a run that ends with an error message is not.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 model=${1:?usage: training/resume.sh MODEL [THREADS]}
 threads=${2:-1}
 jar_dir=$(mktemp -d "/tmp/attentionzoo-$model.XXXX")
 cp -r examples/target/attentionzoo.jar examples/target/lib "$jar_dir"/
-OMP_WAIT_POLICY=PASSIVE nohup java -Xmx4g -Dai.djl.offline=true \
-    -Dai.djl.pytorch.num_threads="$threads" -Dai.djl.pytorch.num_interop_threads=1 \
-    -jar "$jar_dir/attentionzoo.jar" train --model "$model" --data ../shared/cifar10 \
-    --output "training/$model" --resume --no-progress >> "training/$model.log" 2>&1 &
-echo "training $model in the background (pid $!, $threads thread(s)); log: training/$model.log"
+log="training/$model.log"
+(
+    for attempt in 1 2 3 4 5 6; do
+        rc=0
+        OMP_WAIT_POLICY=PASSIVE java -Xmx4g -Dai.djl.offline=true \
+            -Dai.djl.pytorch.num_threads="$threads" -Dai.djl.pytorch.num_interop_threads=1 \
+            -jar "$jar_dir/attentionzoo.jar" train --model "$model" --data ../shared/cifar10 \
+            --output "training/$model" --resume --no-progress >> "$log" 2>&1 || rc=$?
+        if [ "$rc" -le 128 ] || [ "$rc" -eq 143 ]; then
+            break
+        fi
+        echo "resume.sh: exit status $rc (attempt $attempt), resuming from the newest checkpoint" >> "$log"
+    done
+) > /dev/null 2>&1 &
+echo "training $model in the background (pid $!, $threads thread(s)); log: $log"

@@ -18,9 +18,8 @@ log="training/$model.log"
     for attempt in 1 2 3 4 5 6; do
         rc=0
         OMP_WAIT_POLICY=PASSIVE java -Xmx4g -Dai.djl.offline=true \
-            -Dai.djl.pytorch.num_threads="$threads" -Dai.djl.pytorch.num_interop_threads=1 \
             -jar "$jar_dir/attentionzoo.jar" train --model "$model" --data ../shared/cifar10 \
-            --output "training/$model" --resume --no-progress >> "$log" 2>&1 || rc=$?
+            --output "training/$model" --resume --threads "$threads" --no-progress >> "$log" 2>&1 || rc=$?
         if [ "$rc" -le 128 ] || [ "$rc" -eq 143 ]; then
             break
         fi

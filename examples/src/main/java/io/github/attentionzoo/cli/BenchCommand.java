@@ -34,14 +34,7 @@ final class BenchCommand implements Callable<Integer> {
         if (batchSize <= 0 || seconds <= 0) {
             throw new IllegalArgumentException("--batch-size and --seconds must be positive");
         }
-        int n = threads != null ? threads : Runtime.getRuntime().availableProcessors();
-        if (n <= 0) {
-            throw new IllegalArgumentException("--threads must be positive, got " + n);
-        }
-        // Must be set before the engine starts; one inter-op thread suits a model this small.
-        System.setProperty("ai.djl.pytorch.num_threads", Integer.toString(n));
-        System.setProperty("ai.djl.pytorch.num_interop_threads",
-                System.getProperty("ai.djl.pytorch.num_interop_threads", "1"));
+        int n = EngineThreads.configure(threads);
         Benchmark.Result r = Benchmark.run(model, mode, batchSize, n, seconds, 5);
         System.out.println(json ? r.toJson() : Benchmark.describe(r));
         return 0;

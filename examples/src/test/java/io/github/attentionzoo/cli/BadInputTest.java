@@ -145,6 +145,8 @@ class BadInputTest {
                 "batch size must be positive");
         assertMentions(fails("train", "--model", "resnet20", "--data", "embedded", "--lr", "-0.1"),
                 "learning rate must be positive");
+        assertMentions(fails("train", "--model", "resnet20", "--data", "embedded", "--threads", "0"),
+                "--threads must be positive, got 0");
         assertMentions(fails("train", "--model", "resnet20", "--data", "embedded", "--schedule", "linear"),
                 "unknown schedule 'linear'");
         assertMentions(fails("train", "--model", "resnet20", "--epochz", "3"), "Unknown option", "--epochz");

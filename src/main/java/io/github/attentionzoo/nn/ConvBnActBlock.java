@@ -26,7 +26,8 @@ import java.util.concurrent.ConcurrentHashMap;
  *
  * <p>It is a {@link SequentialBlock} with the same children, so parameter names and saved files
  * are exactly those of the plain sequence. The folded weights are cached per device and dropped
- * on every training forward pass and every {@code loadParameters}; code that writes parameter
+ * on every training forward pass (through either of DJL's entry points, with or without labels)
+ * and every {@code loadParameters}; code that writes parameter
  * arrays in place after an inference pass must call {@link #invalidate()}.
  */
 public final class ConvBnActBlock extends SequentialBlock {
@@ -75,6 +76,17 @@ public final class ConvBnActBlock extends SequentialBlock {
         NDArray[] wb = folded.computeIfAbsent(x.getDevice(), d -> fold(ps, d));
         NDArray y = Conv2d.conv2d(x, wb[0], wb[1], stride, padding, dilation, groups).head();
         return new NDList(relu ? Activation.relu(y) : y);
+    }
+
+    /**
+     * The entry point of {@code Trainer.forward(data, labels)}, which DJL's SequentialBlock passes
+     * down to its direct children: always training, so it must drop the fold as well.
+     */
+    @Override
+    protected NDList forwardInternal(
+            ParameterStore ps, NDList data, NDList labels, PairList<String, Object> params) {
+        invalidate();
+        return super.forwardInternal(ps, data, labels, params);
     }
 
     private NDArray[] fold(ParameterStore ps, Device device) {

@@ -1,10 +1,12 @@
 package io.github.attentionzoo.nn;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Activation;
 import ai.djl.nn.SequentialBlock;
 import ai.djl.nn.convolutional.Conv2d;
+import ai.djl.training.ParameterStore;
 import org.junit.jupiter.api.Test;
 
 import java.io.ByteArrayOutputStream;
@@ -54,6 +56,22 @@ class ConvBnActTest extends LayerTestSupport {
         NDArray after = forward(unit, x, false);
         assertTrue(after.sub(unfused(unit, this, x)).abs().max().getFloat() < 1e-4f,
                 "inference after a training pass uses the updated running statistics");
+    }
+
+    @Test
+    void trainingThroughTheTrainersLabelledEntryPointInvalidatesToo() {
+        // Trainer.forward(data, labels) reaches a network's first layers through this overload;
+        // missing it left a stale stem in every evaluation after the first epoch.
+        SequentialBlock net = init(new SequentialBlock().add(ConvBnAct.of(4).relu(false).build()),
+                new Shape(8, 3, 6, 6));
+        ConvBnActBlock unit = (ConvBnActBlock) net.getChildren().valueAt(0);
+        NDArray x = random(8, 3, 6, 6);
+        forward(net, x, false);
+        net.forward(new ParameterStore(manager, false), new NDList(x.add(3f)), new NDList(manager.zeros(new Shape(8))),
+                null);
+        NDArray after = forward(net, x, false);
+        assertTrue(after.sub(unfused(unit, this, x)).abs().max().getFloat() < 1e-4f,
+                "inference after a labelled training pass uses the updated running statistics");
     }
 
     @Test

@@ -140,6 +140,21 @@ class TrainingRunTest {
     }
 
     @Test
+    void theRecordedTestAccuracyIsTheCheckpointsAccuracy(@TempDir Path dir) throws Exception {
+        CifarRecords train = CifarRecords.embedded(true).limit(384);
+        CifarRecords test = CifarRecords.embedded(false).limit(500);
+        Recipe recipe = Recipe.forModel("resnet20").with(2, 64, null, null);
+        Checkpoints.State state = train("resnet20", recipe, train, test, dir, false, 0);
+        for (int epoch = 1; epoch <= 2; epoch++) {
+            Path checkpoint = dir.resolve("checkpoints").resolve(String.format("epoch-%04d", epoch));
+            try (Model model = ModelArtifacts.load(checkpoint, null)) {
+                double accuracy = Evaluation.accuracy(Evaluation.confusion(model, test, 64));
+                assertEquals(state.history.get(epoch - 1).testAccuracy(), accuracy, 1e-9, "epoch " + epoch);
+            }
+        }
+    }
+
+    @Test
     void aStepWhoseGradientsSumToZeroIsTaken() {
         // Zero weights on a zero input: the bias gradient is softmax - onehot = (-0.5, 0.5), whose sum
         // is exactly zero, as it is up to rounding whenever only a classifier head trains.

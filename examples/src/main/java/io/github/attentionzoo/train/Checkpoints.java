@@ -14,7 +14,6 @@ import io.github.attentionzoo.zoo.ModelMetadata;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.DataInputStream;
-import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -28,8 +27,9 @@ import java.util.stream.Stream;
 /**
  * Per-epoch checkpoints in {@code <output>/checkpoints/epoch-NNNN/}: a model directory (parameters,
  * {@code attentionzoo.json}, synset, serving.properties), the optimizer's state ({@code
- * optimizer.ndlist}) and the run's state and metric history ({@code state.json}). Each directory is written whole and renamed into
- * place, so a directory that exists is complete; the newest two are kept.
+ * optimizer.ndlist}) and the run's state and metric history ({@code state.json}). Each directory
+ * is written whole and renamed into place, so a directory that exists is complete; the newest two
+ * are kept.
  */
 public final class Checkpoints {
 

@@ -24,8 +24,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class StatefulOptimizerTest {
 
-    private static final Device[] CPU = {Device.cpu()};
-
     private static Block mlp(NDManager manager, int hidden) {
         Block block = new SequentialBlock()
                 .add(Linear.builder().setUnits(hidden).build())
@@ -35,8 +33,17 @@ class StatefulOptimizerTest {
         return block;
     }
 
+    /** The device the test's arrays live on, which is where the restored state must go. */
+    private static Device[] on(NDManager manager) {
+        return new Device[] {manager.getDevice()};
+    }
+
+    private static Sgd nesterov() {
+        return new Sgd(new LrSchedule(LrSchedule.Kind.COSINE, 0.1f, 100, 0), 0.9f, true, 0f, Set.of(), 1);
+    }
+
     private static Sgd sgdWithOneStep(Block block, NDManager manager) {
-        Sgd sgd = new Sgd(new LrSchedule(LrSchedule.Kind.COSINE, 0.1f, 100, 0), 0.9f, true, 0f, Set.of(), 1);
+        Sgd sgd = nesterov();
         for (Pair<String, Parameter> p : block.getParameters()) {
             NDArray weight = p.getValue().getArray();
             weight.setRequiresGradient(true);
@@ -74,9 +81,8 @@ class StatefulOptimizerTest {
             NDList saved = sgdWithOneStep(block, manager).exportState(params, manager);
             assertEquals(params.size(), saved.size());
 
-            Sgd restored = new Sgd(new LrSchedule(LrSchedule.Kind.COSINE, 0.1f, 100, 0), 0.9f, true, 0f,
-                    Set.of(), 1);
-            restored.importState(renameClasses(saved), params, CPU);
+            Sgd restored = nesterov();
+            restored.importState(renameClasses(saved), params, on(manager));
             NDList again = restored.exportState(params, manager);
             for (int i = 0; i < saved.size(); i++) {
                 assertEquals(saved.get(i).getName(), again.get(i).getName());
@@ -91,16 +97,15 @@ class StatefulOptimizerTest {
             Block small = mlp(manager, 4);
             NDList saved = sgdWithOneStep(small, manager).exportState(small.getParameters(), manager);
             Block wide = mlp(manager, 6);
-            Sgd restored = new Sgd(new LrSchedule(LrSchedule.Kind.COSINE, 0.1f, 100, 0), 0.9f, true, 0f,
-                    Set.of(), 1);
+            Sgd restored = nesterov();
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                    () -> restored.importState(renameClasses(saved), wide.getParameters(), CPU));
+                    () -> restored.importState(renameClasses(saved), wide.getParameters(), on(manager)));
             assertTrue(e.getMessage().contains("has shape"), e.getMessage());
 
             NDList extra = renameClasses(saved);
             extra.get(0).setName("momentum/09Other_weight");
             e = assertThrows(IllegalArgumentException.class,
-                    () -> restored.importState(extra, small.getParameters(), CPU));
+                    () -> restored.importState(extra, small.getParameters(), on(manager)));
             assertTrue(e.getMessage().contains("'09Other_weight', which the model lacks"), e.getMessage());
         }
     }

@@ -23,6 +23,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.ByteArrayOutputStream;
+import java.io.DataOutputStream;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -127,7 +128,7 @@ class TrainingRunTest {
         assertTrue(Files.isRegularFile(checkpoint.resolve(ModelArtifacts.SERVING_PROPERTIES)));
         Path params = ModelArtifacts.findParams(checkpoint, "simple_cnn");
         try (Model model = ModelArtifacts.load(checkpoint, null);
-                java.io.DataOutputStream bare = new java.io.DataOutputStream(
+                DataOutputStream bare = new DataOutputStream(
                         Files.newOutputStream(checkpoint.resolve("model.params")))) {
             // The layout of checkpoints written before they were model directories.
             model.getBlock().saveParameters(bare);

@@ -2,7 +2,7 @@
 """Generates the PyTorch parity fixtures for `import-torch` / `infer` tests.
 
 Builds the seed modules (SELayer, SEBasicBlock, SKAttention, SimpleCNN and the senet.pytorch-style
-CIFAR SE-ResNet) with random weights and random BatchNorm statistics, and saves for each:
+CIFAR SE-ResNet), and the SK-ResNet-20 of training/gpu/train_torch.py, with random weights and random BatchNorm statistics, and saves for each:
   NAME.npz or NAME.safetensors   the state_dict (num_batches_tracked included, as PyTorch saves it)
   NAME.input.npy                 a random NCHW float32 input
   NAME.output.npy                the module's output in eval mode
@@ -10,7 +10,9 @@ CIFAR SE-ResNet) with random weights and random BatchNorm statistics, and saves 
 Run with Debian's PyTorch:  /usr/bin/python3 make_fixtures.py  (in this directory)
 """
 import json
+import os
 import struct
+import sys
 from collections import OrderedDict
 
 import numpy as np
@@ -132,7 +134,7 @@ def randomize(module):
     """Random weights, and BatchNorm statistics far from the defaults so that they matter."""
     with torch.no_grad():
         for m in module.modules():
-            if isinstance(m, nn.BatchNorm2d):
+            if isinstance(m, (nn.BatchNorm1d, nn.BatchNorm2d)):
                 m.weight.uniform_(0.5, 1.5)
                 m.bias.normal_(0, 0.2)
                 m.running_mean.normal_(0, 0.2)
@@ -184,3 +186,7 @@ if __name__ == "__main__":
     fixture("se_resnet20", CifarSEResNet(3), (2, 3, 32, 32), "npz")
     fixture("se_resnet32", CifarSEResNet(5), (2, 3, 32, 32), "safetensors")
     fixture("se_resnet56", CifarSEResNet(9), (2, 3, 32, 32), "npz")
+    # The SK-ResNet as the GPU trainer builds it, so its layout (layerS.B.sk.*) is the one tested.
+    sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "../../../../../training/gpu"))
+    import train_torch
+    fixture("sk_resnet20", train_torch.build("sk_resnet20"), (2, 3, 32, 32), "npz")

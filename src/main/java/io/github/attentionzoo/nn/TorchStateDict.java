@@ -189,9 +189,29 @@ public final class TorchStateDict {
      * @return the names
      */
     public static List<String> basicBlock(String prefix, boolean se, boolean downsample) {
+        return basicBlock(prefix, se, downsample, 0);
+    }
+
+    /**
+     * Names of a basic block whose first convolution may be a Selective Kernel unit named {@code
+     * sk} (the SK-ResNet block of {@code training/gpu/train_torch.py}), in {@link SEBasicBlock}'s
+     * order.
+     *
+     * @param prefix the module's name, e.g. {@code layer2.0}; empty for a bare block
+     * @param se whether the block has SE
+     * @param downsample whether it has a projection shortcut
+     * @param skBranches the SK unit's kernel count, or 0 for a plain {@code conv1, bn1}
+     * @return the names
+     */
+    public static List<String> basicBlock(String prefix, boolean se, boolean downsample, int skBranches) {
         String p = prefix.isEmpty() ? "" : prefix + ".";
-        List<String> names = new ArrayList<>(conv(p + "conv1", false));
-        names.addAll(batchNorm(p + "bn1"));
+        List<String> names = new ArrayList<>();
+        if (skBranches > 0) {
+            names.addAll(selectiveKernel(p + "sk", skBranches, false, true));
+        } else {
+            names.addAll(conv(p + "conv1", false));
+            names.addAll(batchNorm(p + "bn1"));
+        }
         names.addAll(conv(p + "conv2", false));
         names.addAll(batchNorm(p + "bn2"));
         if (se) {
@@ -213,13 +233,30 @@ public final class TorchStateDict {
      * @return the names
      */
     public static List<String> selectiveKernel(String prefix, int branches) {
+        return selectiveKernel(prefix, branches, true, false);
+    }
+
+    /**
+     * Names of a {@link SelectiveKernel}'s tensors ({@code convs.i.conv/bn}, {@code fc}, {@code
+     * fc_bn} when the fuse layer has BatchNorm, {@code fcs.i}).
+     *
+     * @param prefix the module's name; empty for a bare layer
+     * @param branches the number of kernels
+     * @param convBias whether the branch convolutions have biases ({@code optConvBias})
+     * @param fuseNormAct whether the fuse layer is followed by BatchNorm and ReLU ({@code optFuseNormAct})
+     * @return the names
+     */
+    public static List<String> selectiveKernel(String prefix, int branches, boolean convBias, boolean fuseNormAct) {
         String p = prefix.isEmpty() ? "" : prefix + ".";
         List<String> names = new ArrayList<>();
         for (int i = 0; i < branches; i++) {
-            names.addAll(conv(p + "convs." + i + ".conv", true));
+            names.addAll(conv(p + "convs." + i + ".conv", convBias));
             names.addAll(batchNorm(p + "convs." + i + ".bn"));
         }
-        names.addAll(conv(p + "fc", true));
+        names.addAll(conv(p + "fc", !fuseNormAct));
+        if (fuseNormAct) {
+            names.addAll(batchNorm(p + "fc_bn"));
+        }
         for (int i = 0; i < branches; i++) {
             names.addAll(conv(p + "fcs." + i, true));
         }

@@ -17,7 +17,7 @@ import java.util.concurrent.Callable;
 
 /** {@code import-torch}: a PyTorch state_dict into a model directory. */
 @Command(name = "import-torch", mixinStandardHelpOptions = true,
-        description = "Import a PyTorch state_dict (.npz or .safetensors) of simple_cnn or a CIFAR (SE-)ResNet"
+        description = "Import a PyTorch state_dict (.npz or .safetensors) of simple_cnn or a CIFAR ResNet, SE-ResNet or SK-ResNet"
                 + " into a model directory.")
 final class ImportTorchCommand implements Callable<Integer> {
 

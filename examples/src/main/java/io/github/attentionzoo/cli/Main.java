@@ -24,6 +24,7 @@ import java.io.PrintWriter;
             PredictCommand.class,
             ExportServingCommand.class,
             ImportTorchCommand.class,
+            PlotCommand.class,
             ExportTorchCommand.class,
             InferCommand.class,
             BenchCommand.class,

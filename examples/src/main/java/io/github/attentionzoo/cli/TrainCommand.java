@@ -38,11 +38,12 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--schedule", description = "cosine, step, onecycle or constant (default: the recipe's).")
     String schedule;
 
-    @Option(names = "--label-smoothing", description = "Label smoothing epsilon (default 0).")
-    float labelSmoothing;
+    @Option(names = "--label-smoothing", description = "Label smoothing epsilon (default: the recipe's, 0).")
+    Float labelSmoothing;
 
-    @Option(names = "--cutout", description = "Cutout square side in pixels (default 0: off).")
-    int cutout;
+    @Option(names = "--cutout", description = "Cutout square side in pixels, 0 for none (default: the recipe's,"
+            + " 16 for the 56- and 110-layer nets, else 0).")
+    Integer cutout;
 
     @Option(names = "--limit", description = "Train on the first N training images only.")
     Long limit;
@@ -70,9 +71,10 @@ final class TrainCommand implements Callable<Integer> {
         if (limit != null && limit <= 0) {
             throw new IllegalArgumentException("--limit must be positive, got " + limit);
         }
-        Recipe recipe = Recipe.forModel(model)
-                .with(epochs, batchSize, lr, schedule == null ? null : LrSchedule.Kind.parse(schedule))
-                .withRegularisation(labelSmoothing, cutout);
+        Recipe base = Recipe.forModel(model)
+                .with(epochs, batchSize, lr, schedule == null ? null : LrSchedule.Kind.parse(schedule));
+        Recipe recipe = base.withRegularisation(labelSmoothing != null ? labelSmoothing : base.labelSmoothing(),
+                cutout != null ? cutout : base.cutout());
         CifarSource source = CifarSource.resolve(data);
         var train = limit == null ? source.train() : source.train().limit(limit);
         Path out = output != null ? output : Path.of("runs", model);

@@ -8,7 +8,9 @@ import org.knowm.xchart.style.Styler;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
+import java.util.function.ToDoubleFunction;
 
 /** Learning curves as PNG, drawn with XChart. */
 public final class TrainingPlots {
@@ -32,11 +34,20 @@ public final class TrainingPlots {
                 .xAxisTitle("epoch").yAxisTitle("accuracy / loss").build();
         chart.getStyler().setLegendPosition(Styler.LegendPosition.InsideNE);
         chart.getStyler().setMarkerSize(history.size() > 30 ? 0 : 4);
-        chart.addSeries("train accuracy", epochs, history.stream().mapToDouble(EpochMetrics::trainAccuracy).toArray());
-        chart.addSeries("test accuracy", epochs, history.stream().mapToDouble(EpochMetrics::testAccuracy).toArray());
-        chart.addSeries("train loss", epochs, history.stream().mapToDouble(EpochMetrics::trainLoss).toArray());
-        chart.addSeries("test loss", epochs, history.stream().mapToDouble(EpochMetrics::testLoss).toArray());
+        addSeries(chart, "train accuracy", epochs, history, EpochMetrics::trainAccuracy);
+        addSeries(chart, "test accuracy", epochs, history, EpochMetrics::testAccuracy);
+        addSeries(chart, "train loss", epochs, history, EpochMetrics::trainLoss);
+        addSeries(chart, "test loss", epochs, history, EpochMetrics::testLoss);
         System.setProperty("java.awt.headless", "true");
         AtomicFiles.write(file, out -> BitmapEncoder.saveBitmap(chart, out, BitmapEncoder.BitmapFormat.PNG));
+    }
+
+    /** Adds a series unless the run never recorded that figure (all NaN), which XChart cannot scale. */
+    private static void addSeries(XYChart chart, String name, double[] epochs, List<EpochMetrics> history,
+            ToDoubleFunction<EpochMetrics> figure) {
+        double[] values = history.stream().mapToDouble(figure).toArray();
+        if (Arrays.stream(values).anyMatch(v -> !Double.isNaN(v))) {
+            chart.addSeries(name, epochs, values);
+        }
     }
 }

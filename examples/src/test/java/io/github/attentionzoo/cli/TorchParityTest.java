@@ -40,7 +40,7 @@ class TorchParityTest {
     }
 
     @ParameterizedTest
-    @CsvSource({"simple_cnn, npz", "se_resnet20, npz", "se_resnet32, safetensors", "se_resnet56, npz"})
+    @CsvSource({"simple_cnn, npz", "se_resnet20, npz", "se_resnet32, safetensors", "se_resnet56, npz", "sk_resnet20, npz"})
     void importedModelsGivePyTorchsLogits(String model, String format, @TempDir Path dir) throws Exception {
         Path modelDir = dir.resolve("model");
         CliSupport.Result imported = CliSupport.run("import-torch", "--model", model,

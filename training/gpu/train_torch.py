@@ -1,0 +1,384 @@
+#!/usr/bin/env python3
+"""Trains the zoo's CIFAR-10 networks with PyTorch on one CUDA GPU, with the recipes of `attentionzoo train`.
+
+DJL 0.35.1 needs PyTorch 2.7.1 natives whose CUDA build is not on Maven Central, so the Java trainer
+cannot use the GPU machine this project is sometimes lent. This script is the same recipe in PyTorch:
+the networks are the zoo's, layer for layer, with the parameter names `attentionzoo import-torch`
+reads; the recipe is `Recipe.forModel` (Nesterov SGD, momentum 0.9, lr 0.1, one epoch of linear
+warmup then per-step cosine to zero, batch 128 with the last partial batch dropped, weight decay
+5e-4 on conv and linear weights only); the augmentation is `Augmentation` (4-pixel zero padding of
+the raw image, random 32x32 crop, random horizontal flip, then per-channel normalisation; Cutout
+zeroes a square after normalisation). Its output state_dict goes through `import-torch` and the
+Java `evaluate` before it is shipped.
+
+The networks are small, so one step is hundreds of tiny kernels and launch cost dominates. Each run
+therefore captures its whole training step (augmentation, forward, backward, SGD update) as one
+CUDA graph, and the runs share the GPU on separate streams so their kernels overlap.
+
+    python3 train_torch.py --data DIR --out DIR --models resnet20,se_resnet20,sk_resnet20,se_resnet56
+
+On a machine without CUDA it runs the same step eagerly (for checking the script, with --limit).
+"""
+import argparse
+import math
+import os
+import time
+
+import numpy as np
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+
+MEAN = (0.4913, 0.4821, 0.4465)
+STD = (0.2452, 0.2428, 0.2606)
+RECORD = 3073
+
+
+# ---------------------------------------------------------------- networks (the zoo's, in PyTorch names)
+
+class SE(nn.Module):
+    """SqueezeExcitation: hidden width min(C, max(min_hidden, C // r)), no biases (senet.pytorch's fc.0 / fc.2)."""
+
+    def __init__(self, c, reduction=16, min_hidden=8):
+        super().__init__()
+        h = min(c, max(min_hidden, c // reduction))
+        self.fc = nn.Sequential(nn.Linear(c, h, bias=False), nn.ReLU(inplace=True), nn.Linear(h, c, bias=False))
+
+    def forward(self, x):
+        return x * torch.sigmoid(self.fc(x.mean((2, 3))))[:, :, None, None]
+
+
+class ConvBn(nn.Module):
+    """One SK branch: conv (3x3, larger kernels as a dilated 3x3) + BN + ReLU."""
+
+    def __init__(self, cin, cout, kernel, stride):
+        super().__init__()
+        dilation = (kernel - 1) // 2 if kernel > 3 else 1
+        k = 3 if kernel > 3 else kernel
+        self.conv = nn.Conv2d(cin, cout, k, stride, dilation * (k - 1) // 2, dilation, bias=False)
+        self.bn = nn.BatchNorm2d(cout)
+
+    def forward(self, x):
+        return F.relu(self.bn(self.conv(x)))
+
+
+class SK(nn.Module):
+    """SelectiveKernel with the paper's fuse layer: z = ReLU(BN(fc(GAP(sum of branches)))), d = max(32, C // 16)."""
+
+    def __init__(self, cin, c, kernels=(3, 5), stride=1, reduction=16, min_hidden=32):
+        super().__init__()
+        d = max(min_hidden, c // reduction)
+        self.convs = nn.ModuleList(ConvBn(cin, c, k, stride) for k in kernels)
+        self.fc = nn.Linear(c, d, bias=False)
+        self.fc_bn = nn.BatchNorm1d(d)
+        self.fcs = nn.ModuleList(nn.Linear(d, c) for _ in kernels)
+
+    def forward(self, x):
+        feats = torch.stack([branch(x) for branch in self.convs], 1)
+        z = F.relu(self.fc_bn(self.fc(feats.sum(1).mean((2, 3)))))
+        weights = torch.softmax(torch.stack([fc(z) for fc in self.fcs], 1), 1)
+        return (feats * weights[:, :, :, None, None]).sum(1)
+
+
+class BasicBlock(nn.Module):
+    """SEBasicBlock: conv-bn-relu (or SK), conv-bn, optional SE before the addition, 1x1 projection shortcut."""
+
+    def __init__(self, cin, c, stride, se, sk):
+        super().__init__()
+        if sk:
+            self.sk = SK(cin, c, sk, stride)
+        else:
+            self.conv1 = nn.Conv2d(cin, c, 3, stride, 1, bias=False)
+            self.bn1 = nn.BatchNorm2d(c)
+        self.conv2 = nn.Conv2d(c, c, 3, 1, 1, bias=False)
+        self.bn2 = nn.BatchNorm2d(c)
+        self.se = SE(c) if se else None
+        self.downsample = None
+        if stride != 1 or cin != c:
+            self.downsample = nn.Sequential(nn.Conv2d(cin, c, 1, stride, bias=False), nn.BatchNorm2d(c))
+
+    def forward(self, x):
+        out = self.sk(x) if hasattr(self, "sk") else F.relu(self.bn1(self.conv1(x)))
+        out = self.bn2(self.conv2(out))
+        if self.se is not None:
+            out = self.se(out)
+        return F.relu(out + (x if self.downsample is None else self.downsample(x)))
+
+
+class CifarResNet(nn.Module):
+    """He et al.'s CIFAR ResNet (3 stages of 16/32/64 channels, n blocks each), as `CifarResNet.Builder`."""
+
+    def __init__(self, depth, se=False, sk=None, num_classes=10):
+        super().__init__()
+        n = (depth - 2) // 6
+        self.conv1 = nn.Conv2d(3, 16, 3, 1, 1, bias=False)
+        self.bn1 = nn.BatchNorm2d(16)
+        cin = 16
+        for stage in range(3):
+            c = 16 << stage
+            blocks = []
+            for i in range(n):
+                blocks.append(BasicBlock(cin, c, 2 if stage > 0 and i == 0 else 1, se, sk))
+                cin = c
+            setattr(self, f"layer{stage + 1}", nn.Sequential(*blocks))
+        self.fc = nn.Linear(64, num_classes)
+        for m in self.modules():
+            if isinstance(m, nn.Conv2d):
+                nn.init.kaiming_normal_(m.weight, mode="fan_out", nonlinearity="relu")
+
+    def forward(self, x):
+        x = F.relu(self.bn1(self.conv1(x)))
+        x = self.layer3(self.layer2(self.layer1(x)))
+        return self.fc(x.mean((2, 3)))
+
+
+def build(name):
+    depth = int(name.split("resnet")[1])
+    return CifarResNet(depth, se=name.startswith("se_"), sk=(3, 5) if name.startswith("sk_") else None)
+
+
+def recipe(name):
+    """Recipe.forModel: 160 epochs and 16-pixel Cutout for the deep nets, 120 epochs otherwise."""
+    deep = name.endswith("56") or name.endswith("110")
+    return dict(epochs=160 if deep else 120, batch=128, lr=0.1, warmup=1, momentum=0.9, wd=5e-4,
+                cutout=16 if deep else 0)
+
+
+# ---------------------------------------------------------------- data
+
+def read_cifar(directory, names, limit=None):
+    raw = np.concatenate([np.fromfile(os.path.join(directory, n), dtype=np.uint8).reshape(-1, RECORD) for n in names])
+    if limit:
+        raw = raw[:limit]
+    return torch.from_numpy(raw[:, 1:].reshape(-1, 3, 32, 32).copy()), torch.from_numpy(raw[:, 0].astype(np.int64))
+
+
+def augment(images, labels, idx, cutout, mean, std):
+    """Augmentation.apply on a batch: zero-pad 4, random crop, random flip, normalise, optional Cutout."""
+    b = idx.numel()
+    dev = images.device
+    x = F.pad(images.index_select(0, idx).float(), (4, 4, 4, 4))
+    dy = torch.randint(0, 9, (b, 1), device=dev)
+    dx = torch.randint(0, 9, (b, 1), device=dev)
+    flip = torch.randint(0, 2, (b, 1), device=dev).bool()
+    ar = torch.arange(32, device=dev)[None, :]
+    rows = dy + ar
+    cols = torch.where(flip, dx + 31 - ar, dx + ar)
+    x = x[torch.arange(b, device=dev)[:, None, None, None], torch.arange(3, device=dev)[None, :, None, None],
+          rows[:, None, :, None], cols[:, None, None, :]]
+    x = (x / 255 - mean) / std
+    if cutout:
+        cy = torch.randint(0, 32, (b, 1), device=dev)
+        cx = torch.randint(0, 32, (b, 1), device=dev)
+        inside_y = (ar >= cy - cutout // 2) & (ar < cy + (cutout + 1) // 2)
+        inside_x = (ar >= cx - cutout // 2) & (ar < cx + (cutout + 1) // 2)
+        x = x * ~(inside_y[:, None, :, None] & inside_x[:, None, None, :])
+    return x, labels.index_select(0, idx)
+
+
+def lr_at(step, total, warmup, base):
+    """LrSchedule.at for COSINE."""
+    if step < warmup:
+        return base * (step + 1) / (warmup + 1)
+    u = (step - warmup) / (total - warmup)
+    return base * 0.5 * (1 + math.cos(math.pi * min(1.0, u)))
+
+
+# ---------------------------------------------------------------- one run
+
+class Run:
+    def __init__(self, name, args, train, test, device):
+        self.name = name
+        self.r = recipe(name)
+        if args.epochs:
+            self.r["epochs"] = args.epochs
+        self.device = device
+        self.train_x, self.train_y = train
+        self.test_x, self.test_y = test
+        self.model = build(name).to(device)
+        self.decay = [p for p in self.model.parameters() if p.ndim > 1]
+        self.no_decay = [p for p in self.model.parameters() if p.ndim <= 1]
+        self.params = self.decay + self.no_decay
+        self.bufs = [torch.zeros_like(p) for p in self.params]
+        self.lr = torch.zeros((), device=device)
+        self.idx = torch.zeros(self.r["batch"], dtype=torch.long, device=device)
+        self.loss_sum = torch.zeros((), device=device)
+        self.correct = torch.zeros((), dtype=torch.long, device=device)
+        self.mean = torch.tensor(MEAN, device=device)[None, :, None, None]
+        self.std = torch.tensor(STD, device=device)[None, :, None, None]
+        self.steps_per_epoch = self.train_x.shape[0] // self.r["batch"]
+        self.total = self.steps_per_epoch * self.r["epochs"]
+        self.epoch = 0
+        self.out = os.path.join(args.out, name)
+        os.makedirs(self.out, exist_ok=True)
+        self.ckpt = os.path.join(self.out, "checkpoint.pt")
+        self.graph = None
+        self.stream = torch.cuda.Stream() if device.type == "cuda" else None
+        self.foreach = device.type == "cuda"
+
+    def step_body(self):
+        x, y = augment(self.train_x, self.train_y, self.idx, self.r["cutout"], self.mean, self.std)
+        out = self.model(x)
+        loss = F.cross_entropy(out, y)
+        grads = list(torch.autograd.grad(loss, self.params))
+        m = self.r["momentum"]
+        nd = len(self.decay)
+        with torch.no_grad():
+            if self.foreach:
+                torch._foreach_add_(grads[:nd], self.decay, alpha=self.r["wd"])
+                torch._foreach_mul_(self.bufs, m)
+                torch._foreach_add_(self.bufs, grads)
+                torch._foreach_add_(grads, self.bufs, alpha=m)
+                torch._foreach_sub_(self.params, torch._foreach_mul(grads, self.lr))
+            else:
+                for i, (p, g, v) in enumerate(zip(self.params, grads, self.bufs)):
+                    if i < nd:
+                        g.add_(p, alpha=self.r["wd"])
+                    v.mul_(m).add_(g)
+                    p.sub_((g + m * v) * self.lr)
+            self.loss_sum += loss
+            self.correct += (out.argmax(1) == y).sum()
+
+    def capture(self):
+        """Captures step_body as a CUDA graph; the warm-up steps it needs are undone afterwards."""
+        saved = {k: v.clone() for k, v in self.model.state_dict().items()}
+        self.stream.wait_stream(torch.cuda.current_stream())
+        with torch.cuda.stream(self.stream):
+            self.idx.copy_(torch.arange(self.r["batch"], device=self.device))
+            for _ in range(3):
+                self.step_body()
+            self.graph = torch.cuda.CUDAGraph()
+            with torch.cuda.graph(self.graph, stream=self.stream):
+                self.step_body()
+            with torch.no_grad():
+                for k, v in self.model.state_dict().items():
+                    v.copy_(saved[k])
+                for v in self.bufs:
+                    v.zero_()
+        torch.cuda.synchronize()
+
+    def resume(self):
+        if os.path.exists(self.ckpt):
+            state = torch.load(self.ckpt, map_location=self.device)
+            with torch.no_grad():
+                self.model.load_state_dict(state["model"])
+                for v, s in zip(self.bufs, state["momentum"]):
+                    v.copy_(s)
+            self.epoch = state["epoch"]
+            torch.set_rng_state(state["cpu_rng"])
+            print(f"{self.name}: resumed after epoch {self.epoch}", flush=True)
+
+    def save(self):
+        state = {"model": self.model.state_dict(), "momentum": self.bufs, "epoch": self.epoch,
+                 "cpu_rng": torch.get_rng_state()}
+        torch.save(state, self.ckpt + ".tmp")
+        os.replace(self.ckpt + ".tmp", self.ckpt)
+        arrays = {k: v.detach().float().cpu().numpy() for k, v in self.model.state_dict().items()
+                  if not k.endswith("num_batches_tracked")}
+        np.savez(os.path.join(self.out, "state_dict.tmp.npz"), **arrays)
+        os.replace(os.path.join(self.out, "state_dict.tmp.npz"), os.path.join(self.out, f"{self.name}.npz"))
+
+    def done(self):
+        return self.epoch >= self.r["epochs"]
+
+    def start_epoch(self):
+        self.perm = torch.randperm(self.train_x.shape[0], device=self.device)
+        self.loss_sum.zero_()
+        self.correct.zero_()
+        self.t0 = time.time()
+
+    def step(self, i):
+        step = self.epoch * self.steps_per_epoch + i
+        self.lr.fill_(lr_at(step, self.total, self.steps_per_epoch * self.r["warmup"], self.r["lr"]))
+        b = self.r["batch"]
+        self.idx.copy_(self.perm[i * b:(i + 1) * b])
+        if self.graph is not None:
+            self.graph.replay()
+        else:
+            self.step_body()
+
+    def end_epoch(self):
+        self.model.eval()
+        correct = 0
+        loss = 0.0
+        with torch.no_grad():
+            for s in range(0, self.test_x.shape[0], 1000):
+                logits = self.model((self.test_x[s:s + 1000].float() / 255 - self.mean) / self.std)
+                y = self.test_y[s:s + 1000]
+                correct += (logits.argmax(1) == y).sum()
+                loss += F.cross_entropy(logits, y, reduction="sum")
+        self.model.train()
+        n = self.steps_per_epoch * self.r["batch"]
+        seconds = time.time() - self.t0
+        self.epoch += 1
+        # The columns and formats of EpochMetrics, so `attentionzoo plot` draws the curves.
+        row = [f"{self.epoch}", f"{float(self.loss_sum) / self.steps_per_epoch:.5f}", f"{float(self.correct) / n:.5f}",
+               f"{float(loss) / self.test_x.shape[0]:.5f}", f"{float(correct) / self.test_x.shape[0]:.5f}",
+               f"{float(self.lr):.6g}", f"{n / seconds:.1f}", f"{seconds:.1f}"]
+        path = os.path.join(self.out, "metrics.csv")
+        new = not os.path.exists(path)
+        with open(path, "a") as f:
+            if new:
+                f.write("epoch,train_loss,train_accuracy,test_loss,test_accuracy,lr,images_per_second,epoch_seconds\n")
+            f.write(",".join(row) + "\n")
+        print(f"{self.name} epoch {self.epoch}/{self.r['epochs']} loss {row[1]} train {row[2]} test {row[4]} "
+              f"lr {row[5]} {row[7]}s", flush=True)
+        if self.epoch % 5 == 0 or self.done():
+            self.save()
+
+
+def main():
+    p = argparse.ArgumentParser()
+    p.add_argument("--data", required=True)
+    p.add_argument("--out", required=True)
+    p.add_argument("--models", default="resnet20,se_resnet20,sk_resnet20,se_resnet56")
+    p.add_argument("--epochs", type=int, help="override the recipe's epochs (for checks)")
+    p.add_argument("--limit", type=int, help="train on the first N images only (for checks)")
+    p.add_argument("--seed", type=int, default=42)
+    p.add_argument("--eager", action="store_true", help="no CUDA graphs")
+    args = p.parse_args()
+    torch.manual_seed(args.seed)
+    device = torch.device("cuda" if torch.cuda.is_available() else "cpu")
+    torch.backends.cudnn.benchmark = True
+    train = read_cifar(args.data, [f"data_batch_{i}.bin" for i in range(1, 6)], args.limit)
+    test = read_cifar(args.data, ["test_batch.bin"], args.limit)
+    train = tuple(t.to(device) for t in train)
+    test = tuple(t.to(device) for t in test)
+    runs = [Run(n, args, train, test, device) for n in args.models.split(",")]
+    for r in runs:
+        r.resume()
+        if device.type == "cuda" and not args.eager and not r.done():
+            try:
+                r.capture()
+            except Exception as e:  # the eager step is slower but trains the same network
+                print(f"{r.name}: CUDA graph capture failed ({e!r}); running eagerly", flush=True)
+                r.graph = None
+                for v in r.bufs:
+                    v.zero_()
+        print(f"{r.name}: {sum(p.numel() for p in r.model.parameters())} parameters, "
+              f"{r.steps_per_epoch} steps/epoch, {r.r}", flush=True)
+    while True:
+        active = [r for r in runs if not r.done()]
+        if not active:
+            break
+        for r in active:
+            with torch.cuda.stream(r.stream) if r.stream else torch.no_grad():
+                r.start_epoch()
+        for i in range(active[0].steps_per_epoch):
+            for r in active:
+                if r.stream:
+                    with torch.cuda.stream(r.stream):
+                        r.step(i)
+                else:
+                    r.step(i)
+        for r in active:
+            if r.stream:
+                with torch.cuda.stream(r.stream):
+                    r.end_epoch()
+            else:
+                r.end_epoch()
+    print("all done", flush=True)
+
+
+if __name__ == "__main__":
+    main()

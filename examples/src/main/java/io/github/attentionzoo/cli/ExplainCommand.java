@@ -135,9 +135,31 @@ final class ExplainCommand implements Callable<Integer> {
         AttentionPlots.excitationFigure(perClass, layers, classes, shown, output.resolve("excitation.png"));
         System.out.printf(Locale.ROOT, "mean gates of %d SE blocks over %d images (%s) -> %s%n",
                 n, cifar.test().size(), cifar.description(), output.resolve("excitation.png"));
-        for (int b : layers) {
-            System.out.printf(Locale.ROOT, "SE block %d: spread of class means %.4f%n", b, classSpread(perClass.get(b)));
+        for (int b = 0; b < n; b++) {
+            System.out.println(blockSummary(b, perClass.get(b)));
         }
+    }
+
+    /**
+     * One line per SE block: the spread of its class means, the range of its gates, and a warning
+     * when every gate is the same, which means the block's excitation weights have decayed to
+     * nothing (sigmoid(0) = 0.5) and it no longer attends.
+     */
+    static String blockSummary(int block, double[][] m) {
+        double min = Double.POSITIVE_INFINITY;
+        double max = Double.NEGATIVE_INFINITY;
+        for (double[] row : m) {
+            for (double v : row) {
+                min = Math.min(min, v);
+                max = Math.max(max, v);
+            }
+        }
+        String line = String.format(Locale.ROOT, "SE block %d: spread of class means %.4f, mean gates %.3f-%.3f",
+                block, classSpread(m), min, max);
+        if (max - min < 1e-3) {
+            line += String.format(Locale.ROOT, " (switched off: every gate is %.3f for every class)", (min + max) / 2);
+        }
+        return line;
     }
 
     /** Mean over channels of the standard deviation across classes: near 0 means class-agnostic. */

@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
 """The PyTorch peer of `attentionzoo bench`: the same architectures, timed the same way.
 
-The networks here are built to match the zoo's exactly (same layers, same SE widths
-max(8, C // 16), 1x1 projection shortcuts), so parameter counts agree with `attentionzoo models`.
+The networks match the zoo's exactly (the ResNets come from training/gpu/train_torch.py: same
+layers, same SE widths max(8, C // 16), 1x1 projection shortcuts), so parameter counts agree with
+`attentionzoo models`.
 Inference runs under torch.inference_mode() in eval mode; training is forward, cross-entropy,
 backward and a Nesterov SGD step, as the Java recipes do.
 
@@ -10,71 +11,24 @@ backward and a Nesterov SGD step, as the Java recipes do.
 """
 import argparse
 import json
+import os
+import sys
 import time
 
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
-
-class SE(nn.Module):
-    def __init__(self, c, reduction=16, min_hidden=8):
-        super().__init__()
-        h = min(c, max(min_hidden, c // reduction))
-        self.fc1 = nn.Linear(c, h, bias=False)
-        self.fc2 = nn.Linear(h, c, bias=False)
-
-    def forward(self, x):
-        s = F.adaptive_avg_pool2d(x, 1).flatten(1)
-        g = torch.sigmoid(self.fc2(F.relu(self.fc1(s))))
-        return x * g[:, :, None, None]
-
-
-class Block(nn.Module):
-    def __init__(self, cin, cout, stride, se):
-        super().__init__()
-        self.conv1 = nn.Conv2d(cin, cout, 3, stride, 1, bias=False)
-        self.bn1 = nn.BatchNorm2d(cout)
-        self.conv2 = nn.Conv2d(cout, cout, 3, 1, 1, bias=False)
-        self.bn2 = nn.BatchNorm2d(cout)
-        self.se = SE(cout) if se else None
-        self.shortcut = None
-        if stride != 1 or cin != cout:
-            self.shortcut = nn.Sequential(nn.Conv2d(cin, cout, 1, stride, bias=False), nn.BatchNorm2d(cout))
-
-    def forward(self, x):
-        out = F.relu(self.bn1(self.conv1(x)))
-        out = self.bn2(self.conv2(out))
-        if self.se is not None:
-            out = self.se(out)
-        return F.relu(out + (x if self.shortcut is None else self.shortcut(x)))
-
-
-class CifarResNet(nn.Module):
-    def __init__(self, depth, se, num_classes=10):
-        super().__init__()
-        n = (depth - 2) // 6
-        self.conv1 = nn.Conv2d(3, 16, 3, 1, 1, bias=False)
-        self.bn1 = nn.BatchNorm2d(16)
-        blocks, cin = [], 16
-        for stage in range(3):
-            w = 16 << stage
-            for i in range(n):
-                blocks.append(Block(cin, w, 2 if stage > 0 and i == 0 else 1, se))
-                cin = w
-        self.blocks = nn.Sequential(*blocks)
-        self.fc = nn.Linear(64, num_classes)
-
-    def forward(self, x):
-        x = self.blocks(F.relu(self.bn1(self.conv1(x))))
-        return self.fc(F.adaptive_avg_pool2d(x, 1).flatten(1))
+# The CIFAR ResNets (plain, SE, SK) are the ones the zoo's GPU trainer builds, layer for layer.
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "../../training/gpu"))
+import train_torch as zoo  # noqa: E402
 
 
 class SimpleCNN(nn.Module):
     def __init__(self, num_classes=10):
         super().__init__()
         self.conv1 = nn.Conv2d(3, 64, 3, padding=1)
-        self.se = SE(64, 16, 1)
+        self.se = zoo.SE(64, 16, 1)
         self.fc = nn.Linear(64 * 16 * 16, num_classes)
 
     def forward(self, x):
@@ -83,11 +37,7 @@ class SimpleCNN(nn.Module):
 
 
 def build(name):
-    if name == "simple_cnn":
-        return SimpleCNN()
-    se = name.startswith("se_")
-    depth = int(name.split("resnet")[1])
-    return CifarResNet(depth, se)
+    return SimpleCNN() if name == "simple_cnn" else zoo.build(name)
 
 
 def rss_mb(field):

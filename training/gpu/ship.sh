@@ -17,13 +17,17 @@ java -jar "$jar" import-torch --model "$name" --state-dict "$run/$name/$name.npz
 acc=$(java -Dai.djl.offline=true -jar "$jar" evaluate --model-dir "$tmp/model" --data "$data" | sed -n 's/^accuracy: //p')
 echo "$name: accuracy $acc (Java evaluate, full test set)"
 python3 - "$tmp/model/attentionzoo.json" "$run/$name/metrics.csv" "$acc" "$name" <<'PY'
-import csv, json, sys
+import csv, json, os, sys
 meta_path, metrics, acc, name = sys.argv[1:]
 rows = list(csv.DictReader(open(metrics)))
 meta = json.load(open(meta_path))
+recipe_file = os.path.join(os.path.dirname(metrics), "recipe.json")
+# Runs before recipe.json was written used the recipe's defaults: Cutout 16 on the deep nets only.
 deep = name.endswith("56") or name.endswith("110")
+r = json.load(open(recipe_file)) if os.path.exists(recipe_file) else {"cutout": 16 if deep else 0, "se_decay": True}
 meta["recipe"] = (f"nesterov-sgd(m=0.9) lr=0.1 cosine warmup=1 bs=128 epochs={len(rows)} wd=0.0005 (not on BN/bias)"
-                  + (" cutout=16" if deep else "")
+                  + ("" if r.get("se_decay", True) else " (not on SE excitation)")
+                  + (f" cutout={r['cutout']}" if r["cutout"] else "")
                   + "; trained with PyTorch on an NVIDIA H100 by training/gpu/train_torch.py, imported with import-torch")
 meta["dataset"] = "CIFAR-10 from ../shared/cifar10 (decoded from JPEG)"
 meta["epochs"] = len(rows)

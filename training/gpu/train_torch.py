@@ -20,6 +20,7 @@ CUDA graph, and the runs share the GPU on separate streams so their kernels over
 On a machine without CUDA it runs the same step eagerly (for checking the script, with --limit).
 """
 import argparse
+import json
 import math
 import os
 import time
@@ -192,12 +193,16 @@ class Run:
         self.r = recipe(name)
         if args.epochs:
             self.r["epochs"] = args.epochs
+        self.r["se_decay"] = not args.no_se_decay
         self.device = device
         self.train_x, self.train_y = train
         self.test_x, self.test_y = test
         self.model = build(name).to(device)
-        self.decay = [p for p in self.model.parameters() if p.ndim > 1]
-        self.no_decay = [p for p in self.model.parameters() if p.ndim <= 1]
+        # As TrainingRun: no decay on BatchNorm and biases, nor on SE weights with --no-se-decay.
+        exempt = {n for n, p in self.model.named_parameters()
+                  if p.ndim <= 1 or (not self.r["se_decay"] and ".se." in n)}
+        self.decay = [p for n, p in self.model.named_parameters() if n not in exempt]
+        self.no_decay = [p for n, p in self.model.named_parameters() if n in exempt]
         self.params = self.decay + self.no_decay
         self.bufs = [torch.zeros_like(p) for p in self.params]
         self.lr = torch.zeros((), device=device)
@@ -212,6 +217,8 @@ class Run:
         self.out = os.path.join(args.out, name)
         os.makedirs(self.out, exist_ok=True)
         self.ckpt = os.path.join(self.out, "checkpoint.pt")
+        with open(os.path.join(self.out, "recipe.json"), "w") as f:
+            json.dump(self.r, f)
         self.graph = None
         self.stream = torch.cuda.Stream() if device.type == "cuda" else None
         self.foreach = device.type == "cuda"
@@ -336,6 +343,7 @@ def main():
     p.add_argument("--limit", type=int, help="train on the first N images only (for checks)")
     p.add_argument("--seed", type=int, default=42)
     p.add_argument("--eager", action="store_true", help="no CUDA graphs")
+    p.add_argument("--no-se-decay", action="store_true", help="keep SE weights out of weight decay (train --no-se-decay)")
     args = p.parse_args()
     torch.manual_seed(args.seed)
     device = torch.device("cuda" if torch.cuda.is_available() else "cpu")

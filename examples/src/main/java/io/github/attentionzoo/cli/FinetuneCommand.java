@@ -79,7 +79,8 @@ final class FinetuneCommand implements Callable<Integer> {
         FineTuning tuning = FineTuning.load(dir, n);
         Recipe base = Recipe.forModel(tuning.metadata().architecture);
         Recipe recipe = new Recipe(epochs, batchSize, lr != null ? lr : base.lr() / 10, base.schedule(), 0,
-                base.optimizer(), base.momentum(), base.weightDecay(), base.decayNormAndBias(), 0f, 0);
+                base.optimizer(), base.momentum(), base.weightDecay(), base.decayNormAndBias(),
+                base.decayExcitation(), 0f, 0);
         Path out = output != null ? output : Path.of("runs", tuning.metadata().architecture + "-finetune");
         try (Model model = tuning.model()) {
             TrainingRun run = new TrainingRun(model, tuning.metadata(), recipe, train, test, description, out, resume, 42)

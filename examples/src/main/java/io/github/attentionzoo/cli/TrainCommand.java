@@ -45,6 +45,10 @@ final class TrainCommand implements Callable<Integer> {
             + " 16 for the 56- and 110-layer nets, else 0).")
     Integer cutout;
 
+    @Option(names = "--no-se-decay", description = "Keep the SE excitation weights out of weight decay, which"
+            + " otherwise can shrink whole SE blocks to a constant gate (default: they decay).")
+    boolean noSeDecay;
+
     @Option(names = "--limit", description = "Train on the first N training images only.")
     Long limit;
 
@@ -74,7 +78,7 @@ final class TrainCommand implements Callable<Integer> {
         Recipe base = Recipe.forModel(model)
                 .with(epochs, batchSize, lr, schedule == null ? null : LrSchedule.Kind.parse(schedule));
         Recipe recipe = base.withRegularisation(labelSmoothing != null ? labelSmoothing : base.labelSmoothing(),
-                cutout != null ? cutout : base.cutout());
+                cutout != null ? cutout : base.cutout()).withExcitationDecay(!noSeDecay);
         CifarSource source = CifarSource.resolve(data);
         var train = limit == null ? source.train() : source.train().limit(limit);
         Path out = output != null ? output : Path.of("runs", model);

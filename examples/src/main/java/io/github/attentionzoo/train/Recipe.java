@@ -16,6 +16,8 @@ import java.util.Locale;
  * @param momentum SGD momentum
  * @param weightDecay L2 coefficient
  * @param decayNormAndBias whether BatchNorm parameters and biases also decay
+ * @param decayExcitation whether the SE excitation weights decay; off keeps weight decay from
+ *     shrinking whole SE blocks to a constant gate of 0.5 (see the README's explain section)
  * @param labelSmoothing the label-smoothing ε (0 for none)
  * @param cutout Cutout square side (0 for none)
  */
@@ -29,6 +31,7 @@ public record Recipe(
         float momentum,
         float weightDecay,
         boolean decayNormAndBias,
+        boolean decayExcitation,
         float labelSmoothing,
         int cutout) {
 
@@ -64,11 +67,11 @@ public record Recipe(
      */
     public static Recipe forModel(String model) {
         if (model.equals("simple_cnn")) {
-            return new Recipe(10, 128, 1e-3f, LrSchedule.Kind.COSINE, 0, "adam", 0f, 0f, false, 0f, 0);
+            return new Recipe(10, 128, 1e-3f, LrSchedule.Kind.COSINE, 0, "adam", 0f, 0f, false, true, 0f, 0);
         }
         boolean deep = model.endsWith("56") || model.endsWith("110");
-        return new Recipe(deep ? 160 : 120, 128, 0.1f, LrSchedule.Kind.COSINE, 1, "sgd", 0.9f, 5e-4f, false, 0f,
-                deep ? 16 : 0);
+        return new Recipe(deep ? 160 : 120, 128, 0.1f, LrSchedule.Kind.COSINE, 1, "sgd", 0.9f, 5e-4f, false, true,
+                0f, deep ? 16 : 0);
     }
 
     /**
@@ -86,7 +89,8 @@ public record Recipe(
                 batchSize != null ? batchSize : this.batchSize,
                 lr != null ? lr : this.lr,
                 schedule != null ? schedule : this.schedule,
-                warmupEpochs, optimizer, momentum, weightDecay, decayNormAndBias, labelSmoothing, cutout);
+                warmupEpochs, optimizer, momentum, weightDecay, decayNormAndBias, decayExcitation, labelSmoothing,
+                cutout);
     }
 
     /**
@@ -98,17 +102,29 @@ public record Recipe(
      */
     public Recipe withRegularisation(float labelSmoothing, int cutout) {
         return new Recipe(epochs, batchSize, lr, schedule, warmupEpochs, optimizer, momentum,
-                weightDecay, decayNormAndBias, labelSmoothing, cutout);
+                weightDecay, decayNormAndBias, decayExcitation, labelSmoothing, cutout);
+    }
+
+    /**
+     * Returns this recipe with the SE excitation weights in or out of weight decay.
+     *
+     * @param decayExcitation whether they decay
+     * @return the new recipe
+     */
+    public Recipe withExcitationDecay(boolean decayExcitation) {
+        return new Recipe(epochs, batchSize, lr, schedule, warmupEpochs, optimizer, momentum,
+                weightDecay, decayNormAndBias, decayExcitation, labelSmoothing, cutout);
     }
 
     /** {@inheritDoc} */
     @Override
     public String toString() {
         return String.format(Locale.ROOT,
-                "%s lr=%g %s warmup=%d bs=%d epochs=%d wd=%g%s%s%s",
+                "%s lr=%g %s warmup=%d bs=%d epochs=%d wd=%g%s%s%s%s",
                 optimizer.equals("sgd") ? "nesterov-sgd(m=" + momentum + ")" : "adam",
                 lr, schedule.name().toLowerCase(Locale.ROOT), warmupEpochs, batchSize, epochs, weightDecay,
                 decayNormAndBias ? "" : " (not on BN/bias)",
+                decayExcitation ? "" : " (not on SE excitation)",
                 labelSmoothing > 0 ? " smoothing=" + labelSmoothing : "",
                 cutout > 0 ? " cutout=" + cutout : "");
     }

@@ -9,6 +9,7 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
 import ai.djl.training.DefaultTrainingConfig;
 import ai.djl.training.GradientCollector;
@@ -21,6 +22,7 @@ import ai.djl.util.PairList;
 import io.github.attentionzoo.data.Augmentation;
 import io.github.attentionzoo.data.BatchLoader;
 import io.github.attentionzoo.data.CifarRecords;
+import io.github.attentionzoo.nn.SqueezeExcitation;
 import io.github.attentionzoo.zoo.AtomicFiles;
 import io.github.attentionzoo.zoo.CifarTranslator;
 import io.github.attentionzoo.zoo.ModelArtifacts;
@@ -149,6 +151,27 @@ public final class TrainingRun {
     }
 
     /**
+     * Returns the ids of every {@link SqueezeExcitation}'s parameters in a block tree: the
+     * excitation weights that {@code train --no-se-decay} keeps out of weight decay.
+     *
+     * @param block the network
+     * @return the parameter ids
+     */
+    static Set<String> excitationParameterIds(Block block) {
+        Set<String> ids = new HashSet<>();
+        if (block instanceof SqueezeExcitation) {
+            for (Pair<String, Parameter> p : block.getParameters()) {
+                ids.add(p.getValue().getId());
+            }
+            return ids;
+        }
+        for (Pair<String, Block> child : block.getChildren()) {
+            ids.addAll(excitationParameterIds(child.getValue()));
+        }
+        return ids;
+    }
+
+    /**
      * Runs to the recipe's last epoch.
      *
      * @return the final state, with the metric history
@@ -160,7 +183,7 @@ public final class TrainingRun {
         Checkpoints checkpoints = new Checkpoints(output);
         Device[] devices = Engine.getInstance().getDevices();
         PairList<String, Parameter> params = model.getBlock().getParameters();
-        Set<String> noDecay = new HashSet<>();
+        Set<String> noDecay = recipe.decayExcitation() ? new HashSet<>() : excitationParameterIds(model.getBlock());
         Map<String, Float> scaleById = new HashMap<>();
         for (Pair<String, Parameter> p : params) {
             if (lrScale.containsKey(p.getKey())) {

@@ -2,7 +2,18 @@ package io.github.attentionzoo.train;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Block;
+import ai.djl.nn.Parameter;
+import ai.djl.util.Pair;
+import io.github.attentionzoo.zoo.Architectures;
 import org.junit.jupiter.api.Test;
+
+import java.util.Set;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The named recipes are the ones the shipped weights were trained with. */
 class RecipeTest {
@@ -14,5 +25,26 @@ class RecipeTest {
         assertEquals(0, Recipe.forModel("se_resnet20").cutout());
         assertEquals(120, Recipe.forModel("sk_resnet20").epochs());
         assertEquals(0.1f, Recipe.forModel("resnet20").lr());
+    }
+
+    @Test
+    void excitationDecayIsOnByDefaultAndTheSwitchFindsEverySeWeight() {
+        assertTrue(Recipe.forModel("se_resnet20").decayExcitation());
+        Recipe off = Recipe.forModel("se_resnet20").withExcitationDecay(false);
+        assertTrue(off.toString().contains("(not on SE excitation)"), off.toString());
+        try (NDManager manager = NDManager.newBaseManager()) {
+            Block net = Architectures.build("se_resnet20", null);
+            net.initialize(manager, DataType.FLOAT32, new Shape(1, 3, 32, 32));
+            Set<String> ids = TrainingRun.excitationParameterIds(net);
+            // 9 SE blocks, each two bias-free linear layers.
+            assertEquals(18, ids.size());
+            for (Pair<String, Parameter> p : net.getParameters()) {
+                boolean se = p.getKey().toLowerCase().contains("squeezeexcitation");
+                assertEquals(se, ids.contains(p.getValue().getId()), p.getKey());
+            }
+            Block plain = Architectures.build("resnet20", null);
+            plain.initialize(manager, DataType.FLOAT32, new Shape(1, 3, 32, 32));
+            assertTrue(TrainingRun.excitationParameterIds(plain).isEmpty());
+        }
     }
 }

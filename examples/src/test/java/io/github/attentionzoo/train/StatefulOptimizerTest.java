@@ -109,4 +109,27 @@ class StatefulOptimizerTest {
             assertTrue(e.getMessage().contains("'09Other_weight', which the model lacks"), e.getMessage());
         }
     }
+
+    @Test
+    void weightDecayShrinksOnlyTheParametersNotExempted() {
+        try (NDManager manager = NDManager.newBaseManager()) {
+            Block block = mlp(manager, 4);
+            PairList<String, Parameter> params = block.getParameters();
+            String exempt = params.get(0).getValue().getId();
+            Sgd sgd = new Sgd(new LrSchedule(LrSchedule.Kind.CONSTANT, 0.1f, 10, 0), 0f, false, 0.5f, Set.of(exempt), 1);
+            for (Pair<String, Parameter> p : params) {
+                NDArray weight = p.getValue().getArray();
+                weight.setRequiresGradient(true);
+                float[] before = weight.toFloatArray();
+                try (NDArray zero = manager.zeros(weight.getShape())) {
+                    sgd.update(p.getValue().getId(), weight, zero);
+                }
+                float[] after = weight.toFloatArray();
+                for (int i = 0; i < before.length; i++) {
+                    float expected = p.getValue().getId().equals(exempt) ? before[i] : before[i] * (1 - 0.1f * 0.5f);
+                    assertEquals(expected, after[i], 1e-6f, p.getKey());
+                }
+            }
+        }
+    }
 }

@@ -64,6 +64,10 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--no-progress", description = "Do not draw the per-batch progress bar.")
     boolean noProgress;
 
+    @Option(names = "--print-recipe", description = "Print the recipe these flags give, and exit without training"
+            + " (scripts that write metadata take the recipe's text from here).")
+    boolean printRecipe;
+
     @Option(names = "--threads", description = "Intra-op threads (default: one per core; two runs side by side"
             + " on 2 cores train faster in total with 1 each).")
     Integer threads;
@@ -79,6 +83,10 @@ final class TrainCommand implements Callable<Integer> {
                 .with(epochs, batchSize, lr, schedule == null ? null : LrSchedule.Kind.parse(schedule));
         Recipe recipe = base.withRegularisation(labelSmoothing != null ? labelSmoothing : base.labelSmoothing(),
                 cutout != null ? cutout : base.cutout()).withExcitationDecay(!noSeDecay);
+        if (printRecipe) {
+            System.out.println(recipe);
+            return 0;
+        }
         CifarSource source = CifarSource.resolve(data);
         var train = limit == null ? source.train() : source.train().limit(limit);
         Path out = output != null ? output : Path.of("runs", model);

@@ -1,5 +1,6 @@
 package io.github.attentionzoo.train;
 
+import java.math.BigDecimal;
 import java.util.Locale;
 
 /**
@@ -120,12 +121,17 @@ public record Recipe(
     @Override
     public String toString() {
         return String.format(Locale.ROOT,
-                "%s lr=%g %s warmup=%d bs=%d epochs=%d wd=%g%s%s%s%s",
-                optimizer.equals("sgd") ? "nesterov-sgd(m=" + momentum + ")" : "adam",
-                lr, schedule.name().toLowerCase(Locale.ROOT), warmupEpochs, batchSize, epochs, weightDecay,
+                "%s lr=%s %s warmup=%d bs=%d epochs=%d wd=%s%s%s%s%s",
+                optimizer.equals("sgd") ? "nesterov-sgd(m=" + plain(momentum) + ")" : "adam",
+                plain(lr), schedule.name().toLowerCase(Locale.ROOT), warmupEpochs, batchSize, epochs, plain(weightDecay),
                 decayNormAndBias ? "" : " (not on BN/bias)",
                 decayExcitation ? "" : " (not on SE excitation)",
-                labelSmoothing > 0 ? " smoothing=" + labelSmoothing : "",
+                labelSmoothing > 0 ? " smoothing=" + plain(labelSmoothing) : "",
                 cutout > 0 ? " cutout=" + cutout : "");
+    }
+
+    /** The shortest decimal that reads back as {@code x}: 0.1 and 0.0005, not 0.100000 or 5.0E-4. */
+    private static String plain(float x) {
+        return new BigDecimal(Float.toString(x)).stripTrailingZeros().toPlainString();
     }
 }

@@ -28,6 +28,14 @@ class RecipeTest {
     }
 
     @Test
+    void textStatesEachNumberAsWritten() {
+        assertEquals("nesterov-sgd(m=0.9) lr=0.1 cosine warmup=1 bs=128 epochs=160 wd=0.0005 (not on BN/bias)"
+                + " cutout=16", Recipe.forModel("se_resnet56").toString());
+        assertEquals("adam lr=0.001 cosine warmup=0 bs=128 epochs=10 wd=0 (not on BN/bias) smoothing=0.1",
+                Recipe.forModel("simple_cnn").withRegularisation(0.1f, 0).toString());
+    }
+
+    @Test
     void excitationDecayIsOnByDefaultAndTheSwitchFindsEverySeWeight() {
         assertTrue(Recipe.forModel("se_resnet20").decayExcitation());
         Recipe off = Recipe.forModel("se_resnet20").withExcitationDecay(false);

@@ -1,0 +1,39 @@
+package io.github.attentionzoo.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.github.attentionzoo.train.Recipe;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/** {@code train --print-recipe}: the recipe text that ship.sh writes into a shipped model's metadata. */
+class TrainCommandTest {
+
+    @Test
+    void printsTheNamedRecipeWithoutTraining(@TempDir Path dir) {
+        Path out = dir.resolve("run");
+        CliSupport.Result r = CliSupport.run("train", "--model", "se_resnet56", "--data", dir.resolve("absent").toString(),
+                "--output", out.toString(), "--print-recipe");
+        assertEquals(0, r.status(), r.err());
+        assertEquals(Recipe.forModel("se_resnet56").toString(), r.out().strip());
+        assertTrue(r.out().contains("epochs=160") && r.out().contains("cutout=16"), r.out());
+        assertFalse(Files.exists(out), "nothing was trained or written");
+    }
+
+    @Test
+    void flagsOverrideTheRecipeInThePrintedText() {
+        CliSupport.Result r = CliSupport.run("train", "--model", "se_resnet20", "--epochs", "7", "--cutout", "8",
+                "--no-se-decay", "--print-recipe");
+        assertEquals(0, r.status(), r.err());
+        String text = r.out().strip();
+        assertTrue(text.contains("epochs=7") && text.contains("cutout=8")
+                && text.contains("(not on SE excitation)"), text);
+        assertFalse(CliSupport.run("train", "--model", "se_resnet20", "--print-recipe").out()
+                .contains("not on SE excitation"));
+    }
+}

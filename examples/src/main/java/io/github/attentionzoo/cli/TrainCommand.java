@@ -58,7 +58,7 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--resume", description = "Continue from the newest checkpoint in the output directory.")
     boolean resume;
 
-    @Option(names = "--seed", description = "Seed of data order and augmentation (default 42).")
+    @Option(names = "--seed", description = "Seed of the initial weights, data order and augmentation (default 42).")
     long seed = 42;
 
     @Option(names = "--no-progress", description = "Do not draw the per-batch progress bar.")

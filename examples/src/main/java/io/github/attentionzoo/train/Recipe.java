@@ -2,6 +2,8 @@ package io.github.attentionzoo.train;
 
 import java.math.BigDecimal;
 import java.util.Locale;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * The hyper-parameters of a training run. {@link #forModel(String)} gives each zoo model the
@@ -35,6 +37,9 @@ public record Recipe(
         boolean decayExcitation,
         float labelSmoothing,
         int cutout) {
+
+    /** A number after "=", as every field of {@link #toString()} is written. */
+    private static final Pattern NUMBER = Pattern.compile("(?<==)[0-9.]+(?:[eE][-+]?[0-9]+)?");
 
     /** Checks every field, naming the first that is out of range. */
     public Recipe {
@@ -128,6 +133,23 @@ public record Recipe(
                 decayExcitation ? "" : " (not on SE excitation)",
                 labelSmoothing > 0 ? " smoothing=" + plain(labelSmoothing) : "",
                 cutout > 0 ? " cutout=" + cutout : "");
+    }
+
+    /**
+     * Tells whether a recipe's text, as a checkpoint stores it, states this recipe. Numbers are
+     * compared by value, so checkpoints written when the text printed {@code lr=0.100000} still
+     * resume.
+     *
+     * @param text the text of {@link #toString()}, from this or an earlier version
+     * @return whether it describes the same recipe
+     */
+    public boolean sameAs(String text) {
+        Matcher m = NUMBER.matcher(text);
+        StringBuilder canonical = new StringBuilder();
+        while (m.find()) {
+            m.appendReplacement(canonical, plain(Float.parseFloat(m.group())));
+        }
+        return m.appendTail(canonical).toString().equals(toString());
     }
 
     /** The shortest decimal that reads back as {@code x}: 0.1 and 0.0005, not 0.100000 or 5.0E-4. */

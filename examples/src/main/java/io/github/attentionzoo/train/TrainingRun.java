@@ -78,7 +78,8 @@ public final class TrainingRun {
      * @param datasetName how the data is described in the metadata
      * @param output the output directory
      * @param resume whether to continue from the newest checkpoint in {@code output}
-     * @param seed the seed of data order and augmentation
+     * @param seed the seed of the initial weights (a fresh run seeds the engine's generator with it), the data
+     *     order and the augmentation
      */
     public TrainingRun(Model model, ModelMetadata metadata, Recipe recipe, CifarRecords train,
             CifarRecords test, String datasetName, Path output, boolean resume, long seed) {
@@ -225,16 +226,27 @@ public final class TrainingRun {
                 throw new IllegalArgumentException("checkpoint " + from + " is of " + state.model
                         + ", not " + metadata.architecture);
             }
-            if (!state.recipe.equals(recipe.toString())) {
+            if (!recipe.sameAs(state.recipe)) {
                 // The schedule depends on the whole recipe: continuing with another would not be a resume.
                 throw new IllegalArgumentException("checkpoint " + from + " was trained with [" + state.recipe
                         + "], not [" + recipe + "]: pass the same flags to --resume, or use another --output");
+            }
+            if (state.step != (long) state.epoch * probe.numBatches()) {
+                // The schedule is laid out in steps: other data would resume it at the wrong point.
+                throw new IllegalArgumentException(String.format(Locale.ROOT,
+                        "checkpoint %s took %d steps in %d epochs, but %d training images give %d steps per"
+                                + " epoch at batch size %d: resume with the same training data and --limit",
+                        from, state.step, state.epoch, train.size(), probe.numBatches(), recipe.batchSize()));
             }
             model.getBlock().initialize(model.getNDManager(), DataType.FLOAT32, inputShape);
             Checkpoints.loadParameters(from, model);
             log.printf(Locale.ROOT, "resuming from %s (epoch %d, step %d)%n", from, state.epoch, state.step);
         } else if (resume) {
             log.println("no checkpoint in " + output + ", starting from scratch");
+        }
+        if (from == null) {
+            // The initial weights are drawn from the engine's generator: seeding it makes a fresh run repeatable.
+            Engine.getInstance().setRandomSeed(Long.hashCode(seed));
         }
 
         DefaultTrainingConfig config = new DefaultTrainingConfig(new SmoothedCrossEntropy(recipe.labelSmoothing()))

@@ -13,6 +13,7 @@ import org.junit.jupiter.api.Test;
 
 import java.util.Set;
 
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The named recipes are the ones the shipped weights were trained with. */
@@ -33,6 +34,21 @@ class RecipeTest {
                 + " cutout=16", Recipe.forModel("se_resnet56").toString());
         assertEquals("adam lr=0.001 cosine warmup=0 bs=128 epochs=10 wd=0 (not on BN/bias) smoothing=0.1",
                 Recipe.forModel("simple_cnn").withRegularisation(0.1f, 0).toString());
+    }
+
+    @Test
+    void checkpointsWithTheEarlierTextStillMatchTheirRecipe() {
+        // What checkpoints up to the se_resnet20 CPU run's epoch 55 store.
+        String earlier = "nesterov-sgd(m=0.9) lr=0.100000 cosine warmup=1 bs=128 epochs=120 wd=0.000500000"
+                + " (not on BN/bias)";
+        Recipe recipe = Recipe.forModel("se_resnet20");
+        assertTrue(recipe.sameAs(earlier));
+        assertTrue(recipe.sameAs(recipe.toString()));
+        assertFalse(recipe.sameAs(earlier.replace("lr=0.100000", "lr=0.0500000")));
+        assertFalse(recipe.with(121, null, null, null).sameAs(earlier));
+        assertFalse(recipe.withExcitationDecay(false).sameAs(earlier));
+        assertTrue(Recipe.forModel("simple_cnn").sameAs(
+                "adam lr=0.00100000 cosine warmup=0 bs=128 epochs=10 wd=0.00000 (not on BN/bias)"));
     }
 
     @Test

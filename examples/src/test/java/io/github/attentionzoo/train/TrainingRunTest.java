@@ -41,7 +41,6 @@ class TrainingRunTest {
 
     private static Checkpoints.State train(String arch, Recipe recipe, CifarRecords train, CifarRecords test,
             Path out, boolean resume, int stopAfter) throws Exception {
-        Engine.getInstance().setRandomSeed(7);
         ModelMetadata metadata = new ModelMetadata();
         metadata.architecture = arch;
         try (Model model = Model.newInstance(arch)) {
@@ -91,6 +90,23 @@ class TrainingRunTest {
         ModelMetadata written = ModelMetadata.read(dir.resolve("model"));
         assertEquals(2, written.epochs);
         assertEquals(state.history.get(1).testAccuracy(), written.testAccuracy, 1e-9);
+    }
+
+    @Test
+    void theSeedMakesAFreshRunRepeatable(@TempDir Path dir) throws Exception {
+        CifarRecords train = CifarRecords.embedded(true).limit(64);
+        CifarRecords test = CifarRecords.embedded(false).limit(32);
+        Recipe recipe = Recipe.forModel("simple_cnn").with(1, 32, null, null);
+        // Whatever the engine's generator drew before, the run's own seed decides its initial weights.
+        Engine.getInstance().setRandomSeed(3);
+        train("simple_cnn", recipe, train, test, dir.resolve("a"), false, 0);
+        Engine.getInstance().setRandomSeed(4);
+        train("simple_cnn", recipe, train, test, dir.resolve("b"), false, 0);
+        List<float[]> a = parameters(dir.resolve("a").resolve("model"));
+        List<float[]> b = parameters(dir.resolve("b").resolve("model"));
+        for (int i = 0; i < a.size(); i++) {
+            assertArrayEquals(a.get(i), b.get(i), "parameter " + i);
+        }
     }
 
     @Test
@@ -197,6 +213,10 @@ class TrainingRunTest {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> train("simple_cnn", recipe.with(5, null, null, null), train, test, dir, true, 0));
         assertTrue(e.getMessage().contains("pass the same flags"), e.getMessage());
+        IllegalArgumentException otherData = assertThrows(IllegalArgumentException.class,
+                () -> train("simple_cnn", recipe, train.limit(32), test, dir, true, 0));
+        assertTrue(otherData.getMessage().contains("took 2 steps in 1 epochs")
+                && otherData.getMessage().contains("32 training images give 1 steps"), otherData.getMessage());
         IllegalArgumentException fresh = assertThrows(IllegalArgumentException.class,
                 () -> train("simple_cnn", recipe, train, test, dir, false, 0));
         assertTrue(fresh.getMessage().contains("pass --resume to continue it"), fresh.getMessage());

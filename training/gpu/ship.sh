@@ -17,22 +17,19 @@ java -jar "$jar" import-torch --model "$name" --state-dict "$run/$name/$name.npz
 acc=$(java -Dai.djl.offline=true -jar "$jar" evaluate --model-dir "$tmp/model" --data "$data" | sed -n 's/^accuracy: //p')
 echo "$name: accuracy $acc (Java evaluate, full test set)"
 # The recipe's text comes from the Java Recipe (train --print-recipe), so it cannot drift from it. Runs
-# from before recipe.json was written used the recipe's defaults, which is what no flag gives.
+# from before recipe.json was written used the recipe's defaults and PyTorch's initial weights.
 epochs=$(($(wc -l < "$run/$name/metrics.csv") - 1))
 flags=(--epochs "$epochs")
+se_decay=True init=torch
 if [ -f "$run/$name/recipe.json" ]; then
-    mapfile -t flags < <(python3 - "$run/$name/recipe.json" "$epochs" <<'PY'
-import json, sys
-r = json.load(open(sys.argv[1]))
-print("--epochs"); print(sys.argv[2]); print("--cutout"); print(r["cutout"])
-if not r.get("se_decay", True):
-    print("--no-se-decay")
-PY
-)
+    read -r cutout se_decay init < <(python3 -c 'import json, sys; r = json.load(open(sys.argv[1]))
+print(r["cutout"], r.get("se_decay", True), r.get("init", "torch"))' "$run/$name/recipe.json")
+    flags+=(--cutout "$cutout")
 fi
-recipe=$(java -jar "$jar" train --model "$name" "${flags[@]}" --print-recipe)
 torch_flags=""
-if [[ " ${flags[*]} " == *" --no-se-decay "* ]]; then torch_flags=" --no-se-decay"; fi
+if [ "$se_decay" = False ]; then flags+=(--no-se-decay); torch_flags+=" --no-se-decay"; fi
+if [ "$init" = torch ]; then torch_flags+=" --init torch"; fi
+recipe=$(java -jar "$jar" train --model "$name" "${flags[@]}" --print-recipe)
 python3 - "$tmp/model/attentionzoo.json" "$run/$name/metrics.csv" "$acc" "$name" "$recipe" "$torch_flags" <<'PY'
 import csv, json, sys
 meta_path, metrics, acc, name, recipe, torch_flags = sys.argv[1:]

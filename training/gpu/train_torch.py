@@ -8,7 +8,8 @@ reads; the recipe is `Recipe.forModel` (Nesterov SGD, momentum 0.9, lr 0.1, one 
 warmup then per-step cosine to zero, batch 128 with the last partial batch dropped, weight decay
 5e-4 on conv and linear weights only); the augmentation is `Augmentation` (4-pixel zero padding of
 the raw image, random 32x32 crop, random horizontal flip, then per-channel normalisation; Cutout
-zeroes a square after normalisation). Its output state_dict goes through `import-torch` and the
+zeroes a square after normalisation); the initial weights are drawn as `TrainingRun` draws them
+(`--init java`, the default; `--init torch` keeps PyTorch's, as the shipped runs had). Its output state_dict goes through `import-torch` and the
 Java `evaluate` before it is shipped.
 
 The networks are small, so one step is hundreds of tiny kernels and launch cost dominates. Each run
@@ -134,9 +135,27 @@ class CifarResNet(nn.Module):
         return self.fc(x.mean((2, 3)))
 
 
-def build(name):
+def build(name, init="java"):
+    """The zoo network NAME, initialised as the Java trainer does ("java") or as PyTorch does ("torch")."""
     depth = int(name.split("resnet")[1])
-    return CifarResNet(depth, se=name.startswith("se_"), sk=(3, 5) if name.startswith("sk_") else None)
+    net = CifarResNet(depth, se=name.startswith("se_"), sk=(3, 5) if name.startswith("sk_") else None)
+    if init == "java":
+        java_init(net)
+    elif init != "torch":
+        raise ValueError(f"init must be java or torch, got {init!r}")
+    return net
+
+
+def java_init(net):
+    """TrainingRun's initializer (DJL XavierInitializer GAUSSIAN, IN, magnitude 2): every conv and linear weight
+    from N(0, 2 / fan_in), every bias 0. PyTorch's default draws linear weights about 2.5x smaller, which left the
+    SE excitation of the shipped runs small enough for weight decay to switch blocks off."""
+    with torch.no_grad():
+        for m in net.modules():
+            if isinstance(m, (nn.Conv2d, nn.Linear)):
+                m.weight.normal_(0, math.sqrt(2 / m.weight[0].numel()))
+                if m.bias is not None:
+                    m.bias.zero_()
 
 
 def recipe(name):
@@ -195,10 +214,11 @@ class Run:
         if args.epochs:
             self.r["epochs"] = args.epochs
         self.r["se_decay"] = not args.no_se_decay
+        self.r["init"] = args.init
         self.device = device
         self.train_x, self.train_y = train
         self.test_x, self.test_y = test
-        self.model = build(name).to(device)
+        self.model = build(name, args.init).to(device)
         # As TrainingRun: no decay on BatchNorm and biases, nor on SE weights with --no-se-decay.
         exempt = {n for n, p in self.model.named_parameters()
                   if p.ndim <= 1 or (not self.r["se_decay"] and ".se." in n)}
@@ -348,6 +368,8 @@ def main():
     p.add_argument("--limit", type=int, help="train on the first N images only (for checks)")
     p.add_argument("--seed", type=int, default=42)
     p.add_argument("--eager", action="store_true", help="no CUDA graphs")
+    p.add_argument("--init", choices=("java", "torch"), default="java",
+                   help="initial weights as the Java trainer draws them (default) or PyTorch's defaults (the shipped runs)")
     p.add_argument("--no-se-decay", action="store_true", help="keep SE weights out of weight decay (train --no-se-decay)")
     args = p.parse_args()
     torch.manual_seed(args.seed)

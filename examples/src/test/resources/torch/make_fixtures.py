@@ -189,4 +189,4 @@ if __name__ == "__main__":
     # The SK-ResNet as the GPU trainer builds it, so its layout (layerS.B.sk.*) is the one tested.
     sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "../../../../../training/gpu"))
     import train_torch
-    fixture("sk_resnet20", train_torch.build("sk_resnet20"), (2, 3, 32, 32), "npz")
+    fixture("sk_resnet20", train_torch.build("sk_resnet20", init="torch"), (2, 3, 32, 32), "npz")

@@ -200,7 +200,13 @@ public final class TrainingRun {
         }
         BatchLoader probe = new BatchLoader(train, model.getNDManager(), recipe.batchSize(), true, true,
                 Augmentation.NONE, 0);
-        int stepsPerEpoch = Math.max(1, probe.numBatches());
+        if (probe.numBatches() == 0) {
+            // The last partial batch is dropped, so this run would save its initial weights as trained.
+            throw new IllegalArgumentException(String.format(Locale.ROOT,
+                    "%d training images make no full batch of %d: use a smaller --batch-size or more images",
+                    train.size(), recipe.batchSize()));
+        }
+        int stepsPerEpoch = probe.numBatches();
         long totalSteps = (long) stepsPerEpoch * recipe.epochs();
         LrSchedule schedule = new LrSchedule(recipe.schedule(), recipe.lr(), totalSteps,
                 (long) stepsPerEpoch * recipe.warmupEpochs());

@@ -149,6 +149,8 @@ class BadInputTest {
                 "--threads must be positive, got 0");
         assertMentions(fails("train", "--model", "resnet20", "--data", "embedded", "--schedule", "linear"),
                 "unknown schedule 'linear'");
+        assertMentions(fails("train", "--model", "resnet20", "--data", "embedded", "--limit", "100"),
+                "100 training images make no full batch of 128");
         assertMentions(fails("train", "--model", "resnet20", "--epochz", "3"), "Unknown option", "--epochz");
         assertMentions(fails("frobnicate"), "Unmatched argument", "frobnicate");
     }

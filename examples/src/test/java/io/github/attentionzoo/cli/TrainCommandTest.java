@@ -17,8 +17,8 @@ class TrainCommandTest {
     @Test
     void printsTheNamedRecipeWithoutTraining(@TempDir Path dir) {
         Path out = dir.resolve("run");
-        CliSupport.Result r = CliSupport.run("train", "--model", "se_resnet56", "--data", dir.resolve("absent").toString(),
-                "--output", out.toString(), "--print-recipe");
+        CliSupport.Result r = CliSupport.run("train", "--model", "se_resnet56",
+                "--data", dir.resolve("absent").toString(), "--output", out.toString(), "--print-recipe");
         assertEquals(0, r.status(), r.err());
         assertEquals(Recipe.forModel("se_resnet56").toString(), r.out().strip());
         assertTrue(r.out().contains("epochs=160") && r.out().contains("cutout=16"), r.out());

@@ -1,6 +1,7 @@
 package io.github.attentionzoo.cli;
 
 import ai.djl.Model;
+import ai.djl.engine.Engine;
 import io.github.attentionzoo.data.CifarRecords;
 import io.github.attentionzoo.data.CifarSource;
 import io.github.attentionzoo.data.ImageFolder;
@@ -52,6 +53,10 @@ final class FinetuneCommand implements Callable<Integer> {
     @Option(names = "--no-progress", description = "Do not draw the per-batch progress bar.")
     boolean noProgress;
 
+    @Option(names = "--seed", description = "Seed of the new head's initial weights, data order and augmentation"
+            + " (default 42).")
+    long seed = 42;
+
     @Override
     public Integer call() throws Exception {
         Path dir = source.directory();
@@ -76,6 +81,8 @@ final class FinetuneCommand implements Callable<Integer> {
         if (n < classes.size()) {
             throw new IllegalArgumentException("--num-classes " + n + " is fewer than the data's " + classes.size() + " classes");
         }
+        // A new head's weights are drawn when the model is loaded, before TrainingRun seeds the engine.
+        Engine.getInstance().setRandomSeed(Long.hashCode(seed));
         FineTuning tuning = FineTuning.load(dir, n);
         Recipe base = Recipe.forModel(tuning.metadata().architecture);
         Recipe recipe = new Recipe(epochs, batchSize, lr != null ? lr : base.lr() / 10, base.schedule(), 0,
@@ -83,7 +90,7 @@ final class FinetuneCommand implements Callable<Integer> {
                 base.decayExcitation(), 0f, 0);
         Path out = output != null ? output : Path.of("runs", tuning.metadata().architecture + "-finetune");
         try (Model model = tuning.model()) {
-            TrainingRun run = new TrainingRun(model, tuning.metadata(), recipe, train, test, description, out, resume, 42)
+            TrainingRun run = new TrainingRun(model, tuning.metadata(), recipe, train, test, description, out, resume, seed)
                     .withLog(System.out, !noProgress)
                     .withSynset(n == classes.size() ? classes : CifarTranslator.defaultSynset(n));
             run.withLrScale(tuning.backboneLrScale());

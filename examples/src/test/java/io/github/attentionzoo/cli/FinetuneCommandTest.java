@@ -79,6 +79,13 @@ class FinetuneCommandTest {
         assertEquals(3 * 64 * 16 * 16, after.get("06Linear_weight").length);
         assertArrayEquals(before.get("01Conv2d_weight"), after.get("01Conv2d_weight"), 0f, "frozen backbone");
         assertArrayEquals(before.get("04SqueezeExcitation_01fc1_weight"), after.get("04SqueezeExcitation_01fc1_weight"), 0f);
+
+        // The same command again draws the same new head and trains it the same way.
+        Path again = dir.resolveSibling(dir.getFileName() + "-again");
+        r = CliSupport.run("finetune", "--model-dir", pretrained.toString(), "--data", folder.toString(),
+                "--freeze-backbone", "--epochs", "2", "--batch-size", "8", "--output", again.toString(), "--no-progress");
+        assertEquals(0, r.status(), r.err());
+        assertArrayEquals(after.get("06Linear_weight"), parameters(again.resolve("model")).get("06Linear_weight"), 0f);
     }
 
     @Test

@@ -9,8 +9,8 @@ warmup then per-step cosine to zero, batch 128 with the last partial batch dropp
 5e-4 on conv and linear weights only); the augmentation is `Augmentation` (4-pixel zero padding of
 the raw image, random 32x32 crop, random horizontal flip, then per-channel normalisation; Cutout
 zeroes a square after normalisation); the initial weights are drawn as `TrainingRun` draws them
-(`--init java`, the default; `--init torch` keeps PyTorch's, as the shipped runs had). Its output state_dict goes through `import-torch` and the
-Java `evaluate` before it is shipped.
+(`--init java`, the default; `--init torch` keeps PyTorch's, as the shipped runs had). Its output
+state_dict goes through `import-torch` and the Java `evaluate` before it is shipped.
 
 The networks are small, so one step is hundreds of tiny kernels and launch cost dominates. Each run
 therefore captures its whole training step (augmentation, forward, backward, SGD update) as one
@@ -148,8 +148,8 @@ def build(name, init="java"):
 
 def java_init(net):
     """TrainingRun's initializer (DJL XavierInitializer GAUSSIAN, IN, magnitude 2): every conv and linear weight
-    from N(0, 2 / fan_in), every bias 0. PyTorch's default draws linear weights about 2.5x smaller, which left the
-    SE excitation of the shipped runs small enough for weight decay to switch blocks off."""
+    from N(0, 2 / fan_in), every bias 0. PyTorch's default draws linear weights about 2.5x smaller, so the SE
+    blocks of the shipped runs (--init torch) started with a sixth of the gain |W2 W1| they get here."""
     with torch.no_grad():
         for m in net.modules():
             if isinstance(m, (nn.Conv2d, nn.Linear)):

@@ -8,6 +8,8 @@ import org.junit.jupiter.api.Test;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -18,6 +20,16 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * states. Needs ../shared/cifar10; skipped where it is absent.
  */
 class ShippedWeightsTest {
+
+    /**
+     * Three of the 10,000 images. The engine picks its convolution kernels by the CPU's vector
+     * instructions, so rounding differs between machines and an image on the decision boundary can
+     * flip: resnet20 gave 0.8825 on the machine that shipped it and 0.8826 on an AVX-512 one. A wrong
+     * weight, layout or BatchNorm fold moves accuracy by far more.
+     */
+    private static final double TOLERANCE = 3e-4 + 1e-9;
+
+    private static final Pattern ACCURACY = Pattern.compile("(?m)^accuracy: ([0-9.]+)$");
 
     @Test
     void shippedWeightsReachTheirStatedAccuracy() throws Exception {
@@ -31,8 +43,11 @@ class ShippedWeightsTest {
             }
             CliSupport.Result r = CliSupport.run("evaluate", "--model", name, "--data", cifar.toString());
             assertEquals(0, r.status(), r.err());
-            String expected = String.format(Locale.ROOT, "accuracy: %.4f", shipped.testAccuracy);
-            assertTrue(r.out().contains(expected), name + ": expected " + expected + " in\n" + r.out());
+            Matcher m = ACCURACY.matcher(r.out());
+            assertTrue(m.find(), name + ": no accuracy line in\n" + r.out());
+            double measured = Double.parseDouble(m.group(1));
+            assertEquals(shipped.testAccuracy, measured, TOLERANCE, String.format(Locale.ROOT,
+                    "%s: metadata states %.4f, evaluate gave %.4f%n%s", name, shipped.testAccuracy, measured, r.out()));
             checked++;
         }
         assertTrue(checked > 0, "at least one model ships weights");

@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# Ships a finished Java run (training/resume.sh MODEL) as the zoo's pretrained weights: the Java
+# evaluate of its final model on the full test set (the accuracy the metadata states and
+# ShippedWeightsTest checks), and the metadata of how the weights were made.
+#
+#   training/ship.sh MODEL [RUN_DIR] [DATA_DIR]     (from the project root, after mvn package)
+set -euo pipefail
+name=${1:?usage: training/ship.sh MODEL [RUN_DIR] [DATA_DIR]}
+run=${2:-training/$name}
+data=${3:-../shared/cifar10}
+jar=examples/target/attentionzoo.jar
+model=$run/model
+dest=model-zoo/src/main/resources/io/github/attentionzoo/zoo/pretrained/$name
+if [ ! -f "$model/attentionzoo.json" ]; then
+    echo "ship.sh: $model holds no final model: has the run reached its last epoch?" >&2
+    exit 1
+fi
+# The metadata's command is the plain `train --model NAME`, so only a run of the named recipe ships.
+named=$(java -jar "$jar" train --model "$name" --print-recipe)
+used=$(python3 -c 'import json, sys; print(json.load(open(sys.argv[1]))["recipe"])' "$model/attentionzoo.json")
+if [ "$used" != "$named" ]; then
+    echo "ship.sh: $model was trained with '$used', not $name's named recipe '$named'" >&2
+    exit 1
+fi
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+
+acc=$(java -Dai.djl.offline=true -jar "$jar" evaluate --model-dir "$model" --data "$data" | sed -n 's/^accuracy: //p')
+echo "$name: accuracy $acc (Java evaluate, full test set)"
+cp "$model/$name-0000.params" "$model/attentionzoo.json" "$tmp/"
+python3 - "$tmp/attentionzoo.json" "$acc" "$name" <<'PY'
+import json, sys
+meta_path, acc, name = sys.argv[1:]
+meta = json.load(open(meta_path))
+# trainingSeconds stays the run's own sum of epoch times: wall time across resumes, pauses included.
+meta["recipe"] += "; trained with the Java trainer on 2 CPU cores (training/resume.sh)"
+if "../shared/cifar10" in meta["dataset"]:
+    meta["dataset"] += " (decoded from JPEG)"
+meta["testAccuracy"] = float(acc)
+meta["command"] = "java -jar examples/target/attentionzoo.jar train --model " + name + " --data ../shared/cifar10"
+json.dump(meta, open(meta_path, "w"), indent=2)
+PY
+mkdir -p "$dest"
+cp "$tmp/$name-0000.params" "$tmp/attentionzoo.json" "$dest/"
+echo "shipped to $dest"

@@ -133,11 +133,15 @@ final class ExplainCommand implements Callable<Integer> {
         int[] layers = n >= 3 ? new int[] {n / 3 - 1, 2 * n / 3 - 1, n - 1} : new int[] {n - 1};
         int[] shown = {0, 2, 3, 8};
         AttentionPlots.excitationFigure(perClass, layers, classes, shown, output.resolve("excitation.png"));
-        System.out.printf(Locale.ROOT, "mean gates of %d SE blocks over %d images (%s) -> %s%n",
-                n, cifar.test().size(), cifar.description(), output.resolve("excitation.png"));
+        StringBuilder summary = new StringBuilder(String.format(Locale.ROOT,
+                "mean gates of %d SE blocks over %d images (%s) -> %s%n",
+                n, cifar.test().size(), cifar.description(), output.resolve("excitation.png")));
         for (int b = 0; b < n; b++) {
-            System.out.println(blockSummary(b, perClass.get(b)));
+            summary.append(blockSummary(b, perClass.get(b))).append('\n');
         }
+        // Kept beside the figure: the per-block lines are what tells a switched-off block.
+        AtomicFiles.write(output.resolve("summary.txt"), out -> out.write(summary.toString().getBytes(StandardCharsets.UTF_8)));
+        System.out.print(summary);
     }
 
     /**

@@ -9,6 +9,7 @@ import javax.imageio.ImageIO;
 import java.awt.image.BufferedImage;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -36,6 +37,10 @@ class ExplainCommandTest {
         assertEquals(0, r.status(), r.err());
         assertTrue(Files.size(out.resolve("excitation.png")) > 1000);
         assertEquals(1 + 10 * 3 * (16 + 32 + 64), Files.readAllLines(out.resolve("per_class_gates.csv")).size());
+        List<String> summary = Files.readAllLines(out.resolve("summary.txt"));
+        assertEquals(1 + 9, summary.size(), String.join("\n", summary));
+        assertTrue(summary.get(9).startsWith("SE block 8: spread of class means "), summary.get(9));
+        assertTrue(r.out().contains(summary.get(9)), r.out());
     }
 
     @Test

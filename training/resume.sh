@@ -2,8 +2,9 @@
 # Starts or resumes the zoo's training run of one model in the background, as it was done here:
 #   training/resume.sh se_resnet20 [THREADS]
 # Output (checkpoints, metrics.csv, curves.png) goes to training/MODEL, the log to training/MODEL.log.
-# THREADS is libtorch's intra-op thread count (default 1): on a 2-core machine two runs of one
-# thread each train 1.6x more images per second in total than one run of two threads.
+# THREADS is libtorch's intra-op thread count (default 1, for two runs side by side). Which is faster
+# on 2 cores, two runs of one thread or one of two, differs between machines (README, "Results"):
+# measure with `bench --mode train --threads 1|2`.
 # The jar is copied first so that rebuilding the project does not disturb a running job. A run
 # that dies of a signal (a native crash, the OOM killer) is resumed from its newest checkpoint,
 # up to 5 times; a run that ends with an error message is not.

@@ -33,7 +33,7 @@ import json, sys
 meta_path, acc, name = sys.argv[1:]
 meta = json.load(open(meta_path))
 # trainingSeconds stays the run's own sum of epoch times: wall time across resumes, pauses included.
-meta["recipe"] += "; trained with the Java trainer on 2 CPU cores (training/resume.sh)"
+meta["recipe"] += "; trained with the Java trainer (train, resumed by training/resume.sh)"
 if "../shared/cifar10" in meta["dataset"]:
     meta["dataset"] += " (decoded from JPEG)"
 meta["testAccuracy"] = float(acc)

@@ -49,6 +49,7 @@ public final class Explainer {
      * @param image the image
      * @return the class probabilities and the recorded attention
      */
+    @SuppressWarnings("try") // the recorder scope is held for its side effect, not read
     public Explanation explain(Image image) {
         try (NDManager manager = model.getNDManager().newSubManager()) {
             NDArray x = CifarTranslator.pipeline(inputSize).transform(new NDList(image.toNDArray(manager))).head();
@@ -69,6 +70,7 @@ public final class Explainer {
      * @param batchSize images per forward pass
      * @return per SE layer, a [classes][channels] matrix of mean gates
      */
+    @SuppressWarnings("try") // the recorder scope is held for its side effect, not read
     public List<double[][]> meanGatesPerClass(CifarRecords data, int batchSize) {
         int classes = CifarRecords.NUM_CLASSES;
         List<double[][]> sums = new ArrayList<>();

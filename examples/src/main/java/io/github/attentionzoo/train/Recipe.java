@@ -41,7 +41,23 @@ public record Recipe(
     /** A number after "=", as every field of {@link #toString()} is written. */
     private static final Pattern NUMBER = Pattern.compile("(?<==)[0-9.]+(?:[eE][-+]?[0-9]+)?");
 
-    /** Checks every field, naming the first that is out of range. */
+    /**
+     * Checks every field, so that a bad flag fails with its name before any training starts.
+     *
+     * @param epochs as the record's epochs
+     * @param batchSize as the record's batchSize
+     * @param lr as the record's lr
+     * @param schedule as the record's schedule
+     * @param warmupEpochs as the record's warmupEpochs
+     * @param optimizer as the record's optimizer
+     * @param momentum as the record's momentum
+     * @param weightDecay as the record's weightDecay
+     * @param decayNormAndBias as the record's decayNormAndBias
+     * @param decayExcitation as the record's decayExcitation
+     * @param labelSmoothing as the record's labelSmoothing
+     * @param cutout as the record's cutout
+     * @throws IllegalArgumentException naming the first field out of range
+     */
     public Recipe {
         if (epochs <= 0) {
             throw new IllegalArgumentException("epochs must be positive, got " + epochs);

@@ -118,8 +118,7 @@ public class ZooModelLoader implements ModelLoader {
             ModelArtifacts.initialize(model, metadata.inputSize);
         }
         try {
-            @SuppressWarnings("unchecked")
-            Translator<I, O> translator = (Translator<I, O>) factory.newInstance(
+            Translator<I, O> translator = factory.newInstance(
                     criteria.getInputClass(), criteria.getOutputClass(), model, arguments);
             return new ZooModel<>(model, translator);
         } catch (TranslateException | RuntimeException e) {

@@ -68,8 +68,8 @@ final class TrainCommand implements Callable<Integer> {
             + " (scripts that write metadata take the recipe's text from here).")
     boolean printRecipe;
 
-    @Option(names = "--threads", description = "Intra-op threads (default: one per core; two runs side by side"
-            + " on 2 cores train faster in total with 1 each).")
+    @Option(names = "--threads", description = "Intra-op threads (default: one per core). Whether two runs"
+            + " of 1 thread each beat one run on all cores depends on the CPU: measure with bench --mode train.")
     Integer threads;
 
     @Override

@@ -5,6 +5,7 @@
 #
 #   training/ship.sh MODEL [RUN_DIR] [DATA_DIR]     (from the project root, after mvn package)
 set -euo pipefail
+source training/lib.sh
 name=${1:?usage: training/ship.sh MODEL [RUN_DIR] [DATA_DIR]}
 run=${2:-training/$name}
 data=${3:-../shared/cifar10}
@@ -25,7 +26,7 @@ fi
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
-acc=$(java -Dai.djl.offline=true -jar "$jar" evaluate --model-dir "$model" --data "$data" | sed -n 's/^accuracy: //p')
+acc=$(accuracy_of "$jar" "$model" "$data")
 echo "$name: accuracy $acc (Java evaluate, full test set)"
 cp "$model/$name-0000.params" "$model/attentionzoo.json" "$tmp/"
 python3 - "$tmp/attentionzoo.json" "$acc" "$name" <<'PY'

@@ -5,6 +5,7 @@
 #
 #   training/gpu/ship.sh NAME [RUN_DIR] [DATA_DIR]     (from the project root, after mvn package)
 set -euo pipefail
+source training/lib.sh
 name=$1
 run=${2:-training/gpu/results}
 data=${3:-../shared/cifar10}
@@ -14,7 +15,7 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
 java -jar "$jar" import-torch --model "$name" --state-dict "$run/$name/$name.npz" --output "$tmp/model"
-acc=$(java -Dai.djl.offline=true -jar "$jar" evaluate --model-dir "$tmp/model" --data "$data" | sed -n 's/^accuracy: //p')
+acc=$(accuracy_of "$jar" "$tmp/model" "$data")
 echo "$name: accuracy $acc (Java evaluate, full test set)"
 # The recipe's text comes from the Java Recipe (train --print-recipe), so it cannot drift from it. Runs
 # from before recipe.json was written used the recipe's defaults and PyTorch's initial weights.

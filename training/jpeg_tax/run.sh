@@ -9,6 +9,7 @@
 # Resumable: run it again after a stop and both runs continue from their newest checkpoint.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
+source training/lib.sh
 epochs=${1:-15}
 seed=${2:-42}
 dst=${3:-/tmp/cifar10-jpeg2}
@@ -17,8 +18,7 @@ if [ ! -f "$dst/test_batch.bin" ]; then
 fi
 here=training/jpeg_tax/seed$seed
 mkdir -p "$here"
-jar_dir=$(mktemp -d /tmp/attentionzoo-jpeg-tax.XXXX)
-cp -r examples/target/attentionzoo.jar examples/target/lib "$jar_dir"/
+jar_dir=$(copy_jar jpeg-tax)
 for run in once twice; do
     data=../shared/cifar10
     [ "$run" = twice ] && data=$dst
@@ -34,8 +34,7 @@ wait
     for run in once twice; do
         row="$run:"
         for data in ../shared/cifar10 "$dst"; do
-            acc=$(OMP_WAIT_POLICY=PASSIVE java -Dai.djl.offline=true -jar "$jar_dir/attentionzoo.jar" evaluate \
-                --model-dir "$here/$run/model" --data "$data" --output "$jar_dir/evaluate" | sed -n 's/^accuracy: //p')
+            acc=$(accuracy_of "$jar_dir/attentionzoo.jar" "$here/$run/model" "$data" --output "$jar_dir/evaluate")
             row="$row $acc"
         done
         echo "$row"

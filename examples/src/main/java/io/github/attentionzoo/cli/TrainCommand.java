@@ -23,6 +23,10 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--model", required = true, description = "Architecture, e.g. se_resnet20.")
     String model;
 
+    @Option(names = "--recipe", description = "zoo (the model's own, default) or he2016 (He et al. 2016's"
+            + " CIFAR recipe: momentum SGD, step decay, 164 epochs, weight decay 1e-4); flags override it.")
+    String recipeName = "zoo";
+
     @Option(names = "--data", description = "CIFAR-10 directory or archive, or 'embedded' (default: DJL download if online, else embedded).")
     String data;
 
@@ -37,6 +41,9 @@ final class TrainCommand implements Callable<Integer> {
 
     @Option(names = "--schedule", description = "cosine, step, onecycle or constant (default: the recipe's).")
     String schedule;
+
+    @Option(names = "--weight-decay", description = "L2 coefficient (default: the recipe's, 5e-4 for the zoo's ResNets).")
+    Float weightDecay;
 
     @Option(names = "--label-smoothing", description = "Label smoothing epsilon (default: the recipe's, 0).")
     Float labelSmoothing;
@@ -79,10 +86,11 @@ final class TrainCommand implements Callable<Integer> {
         if (limit != null && limit <= 0) {
             throw new IllegalArgumentException("--limit must be positive, got " + limit);
         }
-        Recipe base = Recipe.forModel(model)
+        Recipe base = Recipe.named(model, recipeName)
                 .with(epochs, batchSize, lr, schedule == null ? null : LrSchedule.Kind.parse(schedule));
         Recipe recipe = base.withRegularisation(labelSmoothing != null ? labelSmoothing : base.labelSmoothing(),
-                cutout != null ? cutout : base.cutout()).withExcitationDecay(!noSeDecay);
+                cutout != null ? cutout : base.cutout()).withExcitationDecay(!noSeDecay)
+                .withWeightDecay(weightDecay != null ? weightDecay : base.weightDecay());
         if (printRecipe) {
             System.out.println(recipe);
             return 0;

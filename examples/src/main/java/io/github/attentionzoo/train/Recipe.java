@@ -1,6 +1,7 @@
 package io.github.attentionzoo.train;
 
 import java.math.BigDecimal;
+import java.util.List;
 import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -15,7 +16,7 @@ import java.util.regex.Pattern;
  * @param lr the peak learning rate
  * @param schedule the learning-rate schedule
  * @param warmupEpochs epochs of linear warmup
- * @param optimizer "sgd" (Nesterov momentum 0.9) or "adam"
+ * @param optimizer "sgd" (Nesterov momentum), "momentum" (classical momentum) or "adam"
  * @param momentum SGD momentum
  * @param weightDecay L2 coefficient
  * @param decayNormAndBias whether BatchNorm parameters and biases also decay
@@ -74,8 +75,8 @@ public record Recipe(
         if (labelSmoothing < 0 || labelSmoothing >= 1) {
             throw new IllegalArgumentException("label smoothing must be in [0, 1), got " + labelSmoothing);
         }
-        if (!optimizer.equals("sgd") && !optimizer.equals("adam")) {
-            throw new IllegalArgumentException("optimizer must be sgd or adam, got " + optimizer);
+        if (!List.of("sgd", "momentum", "adam").contains(optimizer)) {
+            throw new IllegalArgumentException("optimizer must be sgd, momentum or adam, got " + optimizer);
         }
     }
 
@@ -94,6 +95,35 @@ public record Recipe(
         boolean deep = model.endsWith("56") || model.endsWith("110");
         return new Recipe(deep ? 160 : 120, 128, 0.1f, LrSchedule.Kind.COSINE, 1, "sgd", 0.9f, 5e-4f, false, true,
                 0f, deep ? 16 : 0);
+    }
+
+    /**
+     * Returns a named recipe for a zoo model: "zoo", the model's own ({@link #forModel(String)}),
+     * or "he2016", the CIFAR recipe of He et al., "Deep Residual Learning" (2016), section 4.2:
+     * classical momentum 0.9, learning rate 0.1 divided by 10 at 32k and 48k of 64k steps of 128
+     * images (164 epochs of the 50,000; step decay at 50% and 75%), weight decay 1e-4 on every
+     * parameter, no Cutout or smoothing. Their 110-layer net started at 0.01 for about an epoch;
+     * one epoch of linear warmup stands in for that. They trained on 45,000 images, this on all.
+     *
+     * @param model the zoo model's name
+     * @param name the recipe's name
+     * @return the recipe
+     * @throws IllegalArgumentException naming the known recipes, or when he2016 is asked of a
+     *     network that is not a CIFAR ResNet
+     */
+    public static Recipe named(String model, String name) {
+        switch (name) {
+            case "zoo":
+                return forModel(model);
+            case "he2016":
+                if (!model.contains("resnet")) {
+                    throw new IllegalArgumentException("recipe he2016 is for the CIFAR ResNets, not " + model);
+                }
+                return new Recipe(164, 128, 0.1f, LrSchedule.Kind.STEP, model.endsWith("110") ? 1 : 0, "momentum",
+                        0.9f, 1e-4f, true, true, 0f, 0);
+            default:
+                throw new IllegalArgumentException("unknown recipe '" + name + "': use zoo or he2016");
+        }
     }
 
     /**
@@ -128,6 +158,17 @@ public record Recipe(
     }
 
     /**
+     * Returns this recipe with another weight-decay coefficient.
+     *
+     * @param weightDecay the L2 coefficient
+     * @return the new recipe
+     */
+    public Recipe withWeightDecay(float weightDecay) {
+        return new Recipe(epochs, batchSize, lr, schedule, warmupEpochs, optimizer, momentum,
+                weightDecay, decayNormAndBias, decayExcitation, labelSmoothing, cutout);
+    }
+
+    /**
      * Returns this recipe with the SE excitation weights in or out of weight decay.
      *
      * @param decayExcitation whether they decay
@@ -143,7 +184,8 @@ public record Recipe(
     public String toString() {
         return String.format(Locale.ROOT,
                 "%s lr=%s %s warmup=%d bs=%d epochs=%d wd=%s%s%s%s%s",
-                optimizer.equals("sgd") ? "nesterov-sgd(m=" + plain(momentum) + ")" : "adam",
+                optimizer.equals("adam") ? "adam"
+                        : (optimizer.equals("sgd") ? "nesterov-sgd(m=" : "momentum-sgd(m=") + plain(momentum) + ")",
                 plain(lr), schedule.name().toLowerCase(Locale.ROOT), warmupEpochs, batchSize, epochs,
                 plain(weightDecay),
                 decayNormAndBias ? "" : " (not on BN/bias)",

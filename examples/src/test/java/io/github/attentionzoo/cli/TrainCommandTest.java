@@ -2,6 +2,7 @@ package io.github.attentionzoo.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.attentionzoo.train.Recipe;
@@ -35,5 +36,16 @@ class TrainCommandTest {
                 && text.contains("(not on SE excitation)"), text);
         assertFalse(CliSupport.run("train", "--model", "se_resnet20", "--print-recipe").out()
                 .contains("not on SE excitation"));
+    }
+
+    @Test
+    void aNamedRecipeAndItsWeightDecayCanBeChosen() {
+        CliSupport.Result r = CliSupport.run("train", "--model", "resnet20", "--recipe", "he2016",
+                "--weight-decay", "5e-4", "--print-recipe");
+        assertEquals(0, r.status(), r.err());
+        assertEquals(Recipe.named("resnet20", "he2016").withWeightDecay(5e-4f).toString(), r.out().strip());
+        CliSupport.Result bad = CliSupport.run("train", "--model", "resnet20", "--recipe", "fast", "--print-recipe");
+        assertNotEquals(0, bad.status());
+        assertTrue(bad.err().contains("unknown recipe 'fast'"), bad.err());
     }
 }

@@ -14,6 +14,7 @@ import org.junit.jupiter.api.Test;
 import java.util.Set;
 
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The named recipes are the ones the shipped weights were trained with. */
@@ -34,6 +35,22 @@ class RecipeTest {
                 + " cutout=16", Recipe.forModel("se_resnet56").toString());
         assertEquals("adam lr=0.001 cosine warmup=0 bs=128 epochs=10 wd=0 (not on BN/bias) smoothing=0.1",
                 Recipe.forModel("simple_cnn").withRegularisation(0.1f, 0).toString());
+    }
+
+    @Test
+    void he2016IsThePapersCifarRecipeAndOnlyForTheResNets() {
+        Recipe he = Recipe.named("resnet20", "he2016");
+        assertEquals("momentum-sgd(m=0.9) lr=0.1 step warmup=0 bs=128 epochs=164 wd=0.0001", he.toString());
+        assertTrue(he.sameAs(he.toString()));
+        assertEquals(1, Recipe.named("se_resnet110", "he2016").warmupEpochs());
+        assertEquals(Recipe.forModel("sk_resnet20"), Recipe.named("sk_resnet20", "zoo"));
+        assertEquals("wd=0.0005", Recipe.named("resnet20", "he2016").withWeightDecay(5e-4f).toString()
+                .replaceAll(".* (wd=[^ ]+).*", "$1"));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> Recipe.named("simple_cnn", "he2016"));
+        assertTrue(e.getMessage().contains("simple_cnn"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> Recipe.named("resnet20", "fast"));
+        assertTrue(e.getMessage().contains("unknown recipe 'fast'"), e.getMessage());
     }
 
     @Test

@@ -132,4 +132,24 @@ class StatefulOptimizerTest {
             }
         }
     }
+
+    @Test
+    void classicalAndNesterovMomentumTakeTheirOwnSteps() {
+        // With a constant gradient of 1, lr 0.1 and μ 0.9: classical steps 0.1 then 0.19, Nesterov's
+        // look-ahead 0.19 then 0.271 (PyTorch's torch.optim.SGD formulas).
+        for (boolean nesterov : new boolean[] {false, true}) {
+            try (NDManager manager = NDManager.newBaseManager()) {
+                Sgd sgd = new Sgd(new LrSchedule(LrSchedule.Kind.CONSTANT, 0.1f, 10, 0), 0.9f, nesterov, 0f,
+                        Set.of(), 1);
+                NDArray weight = manager.zeros(new Shape(1));
+                weight.setRequiresGradient(true);
+                for (int step = 0; step < 2; step++) {
+                    try (NDArray grad = manager.ones(new Shape(1))) {
+                        sgd.update("w", weight, grad);
+                    }
+                }
+                assertEquals(nesterov ? -0.461f : -0.29f, weight.getFloat(0), 1e-6f, "nesterov " + nesterov);
+            }
+        }
+    }
 }

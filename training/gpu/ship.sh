@@ -21,13 +21,18 @@ echo "$name: accuracy $acc (Java evaluate, full test set)"
 # from before recipe.json was written used the recipe's defaults and PyTorch's initial weights.
 epochs=$(($(wc -l < "$run/$name/metrics.csv") - 1))
 flags=(--epochs "$epochs")
-se_decay=True init=torch
+se_decay=True init=torch torch_flags=""
 if [ -f "$run/$name/recipe.json" ]; then
-    read -r cutout se_decay init < <(python3 -c 'import json, sys; r = json.load(open(sys.argv[1]))
-print(r["cutout"], r.get("se_decay", True), r.get("init", "torch"))' "$run/$name/recipe.json")
-    flags+=(--cutout "$cutout")
+    read -r cutout se_decay init which wd < <(python3 -c 'import json, sys; r = json.load(open(sys.argv[1]))
+print(r["cutout"], r.get("se_decay", True), r.get("init", "torch"), r.get("name", "zoo"), r["wd"])' "$run/$name/recipe.json")
+    flags+=(--cutout "$cutout" --recipe "$which" --weight-decay "$wd")
+    if [ "$which" != zoo ]; then torch_flags+=" --recipe $which"; fi
+    # The command names --weight-decay only where it overrode the recipe's.
+    if [ "$(java -jar "$jar" train --model "$name" --recipe "$which" --print-recipe)" != \
+         "$(java -jar "$jar" train --model "$name" --recipe "$which" --weight-decay "$wd" --print-recipe)" ]; then
+        torch_flags+=" --weight-decay $wd"
+    fi
 fi
-torch_flags=""
 if [ "$se_decay" = False ]; then flags+=(--no-se-decay); torch_flags+=" --no-se-decay"; fi
 if [ "$init" = torch ]; then torch_flags+=" --init torch"; fi
 recipe=$(java -jar "$jar" train --model "$name" "${flags[@]}" --print-recipe)

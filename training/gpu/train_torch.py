@@ -4,7 +4,8 @@
 DJL 0.35.1 needs PyTorch 2.7.1 natives whose CUDA build is not on Maven Central, so the Java trainer
 cannot use the GPU machine this project is sometimes lent. This script is the same recipe in PyTorch:
 the networks are the zoo's, layer for layer, with the parameter names `attentionzoo import-torch`
-reads; the recipe is `Recipe.forModel` (Nesterov SGD, momentum 0.9, lr 0.1, one epoch of linear
+reads; the recipe is `Recipe.forModel` (or with --recipe he2016 `Recipe.named`'s He et al. recipe;
+the zoo's: Nesterov SGD, momentum 0.9, lr 0.1, one epoch of linear
 warmup then per-step cosine to zero, batch 128 with the last partial batch dropped, weight decay
 5e-4 on conv and linear weights only); the augmentation is `Augmentation` (4-pixel zero padding of
 the raw image, random 32x32 crop, random horizontal flip, then per-channel normalisation; Cutout
@@ -158,11 +159,16 @@ def java_init(net):
                     m.bias.zero_()
 
 
-def recipe(name):
-    """Recipe.forModel: 160 epochs and 16-pixel Cutout for the deep nets, 120 epochs otherwise."""
+def recipe(name, which="zoo"):
+    """Recipe.named: "zoo" is Recipe.forModel (160 epochs and 16-pixel Cutout for the deep nets, 120
+    epochs otherwise); "he2016" is He et al.'s CIFAR recipe (classical momentum, step decay, 164
+    epochs, weight decay 1e-4 on every parameter)."""
+    if which == "he2016":
+        return dict(name=which, epochs=164, batch=128, lr=0.1, warmup=1 if name.endswith("110") else 0,
+                    momentum=0.9, nesterov=False, schedule="step", wd=1e-4, decay_all=True, cutout=0)
     deep = name.endswith("56") or name.endswith("110")
-    return dict(epochs=160 if deep else 120, batch=128, lr=0.1, warmup=1, momentum=0.9, wd=5e-4,
-                cutout=16 if deep else 0)
+    return dict(name=which, epochs=160 if deep else 120, batch=128, lr=0.1, warmup=1, momentum=0.9,
+                nesterov=True, schedule="cosine", wd=5e-4, decay_all=False, cutout=16 if deep else 0)
 
 
 # ---------------------------------------------------------------- data
@@ -197,10 +203,13 @@ def augment(images, labels, idx, cutout, mean, std):
     return x, labels.index_select(0, idx)
 
 
-def lr_at(step, total, warmup, base):
-    """LrSchedule.at for COSINE."""
+def lr_at(step, total, warmup, base, schedule):
+    """LrSchedule.at for COSINE and STEP (x0.1 at 50% and 75% of the run)."""
     if step < warmup:
         return base * (step + 1) / (warmup + 1)
+    if schedule == "step":
+        t = min(step, total) / total
+        return base if t < 0.5 else base * 0.1 if t < 0.75 else base * 0.01
     u = (step - warmup) / (total - warmup)
     return base * 0.5 * (1 + math.cos(math.pi * min(1.0, u)))
 
@@ -210,18 +219,21 @@ def lr_at(step, total, warmup, base):
 class Run:
     def __init__(self, name, args, train, test, device):
         self.name = name
-        self.r = recipe(name)
+        self.r = recipe(name, args.recipe)
         if args.epochs:
             self.r["epochs"] = args.epochs
+        if args.weight_decay is not None:
+            self.r["wd"] = args.weight_decay
         self.r["se_decay"] = not args.no_se_decay
         self.r["init"] = args.init
         self.device = device
         self.train_x, self.train_y = train
         self.test_x, self.test_y = test
         self.model = build(name, args.init).to(device)
-        # As TrainingRun: no decay on BatchNorm and biases, nor on SE weights with --no-se-decay.
+        # As TrainingRun: no decay on BatchNorm and biases (unless the recipe decays all, as he2016),
+        # nor on SE weights with --no-se-decay.
         exempt = {n for n, p in self.model.named_parameters()
-                  if p.ndim <= 1 or (not self.r["se_decay"] and ".se." in n)}
+                  if (p.ndim <= 1 and not self.r["decay_all"]) or (not self.r["se_decay"] and ".se." in n)}
         self.decay = [p for n, p in self.model.named_parameters() if n not in exempt]
         self.no_decay = [p for n, p in self.model.named_parameters() if n in exempt]
         self.params = self.decay + self.no_decay
@@ -260,14 +272,17 @@ class Run:
                 torch._foreach_add_(grads[:nd], self.decay, alpha=self.r["wd"])
                 torch._foreach_mul_(self.bufs, m)
                 torch._foreach_add_(self.bufs, grads)
-                torch._foreach_add_(grads, self.bufs, alpha=m)
-                torch._foreach_sub_(self.params, torch._foreach_mul(grads, self.lr))
+                if self.r["nesterov"]:
+                    torch._foreach_add_(grads, self.bufs, alpha=m)
+                    torch._foreach_sub_(self.params, torch._foreach_mul(grads, self.lr))
+                else:
+                    torch._foreach_sub_(self.params, torch._foreach_mul(self.bufs, self.lr))
             else:
                 for i, (p, g, v) in enumerate(zip(self.params, grads, self.bufs)):
                     if i < nd:
                         g.add_(p, alpha=self.r["wd"])
                     v.mul_(m).add_(g)
-                    p.sub_((g + m * v) * self.lr)
+                    p.sub_(((g + m * v) if self.r["nesterov"] else v) * self.lr)
             self.loss_sum += loss
             self.correct += (out.argmax(1) == y).sum()
 
@@ -321,7 +336,7 @@ class Run:
 
     def step(self, i):
         step = self.epoch * self.steps_per_epoch + i
-        self.lr.fill_(lr_at(step, self.total, self.steps_per_epoch * self.r["warmup"], self.r["lr"]))
+        self.lr.fill_(lr_at(step, self.total, self.steps_per_epoch * self.r["warmup"], self.r["lr"], self.r["schedule"]))
         b = self.r["batch"]
         self.idx.copy_(self.perm[i * b:(i + 1) * b])
         if self.graph is not None:
@@ -364,6 +379,8 @@ def main():
     p.add_argument("--data", required=True)
     p.add_argument("--out", required=True)
     p.add_argument("--models", default="resnet20,se_resnet20,sk_resnet20,se_resnet56")
+    p.add_argument("--recipe", choices=("zoo", "he2016"), default="zoo", help="as train --recipe")
+    p.add_argument("--weight-decay", type=float, help="override the recipe's weight decay (train --weight-decay)")
     p.add_argument("--epochs", type=int, help="override the recipe's epochs (for checks)")
     p.add_argument("--limit", type=int, help="train on the first N images only (for checks)")
     p.add_argument("--seed", type=int, default=42)

@@ -1,5 +1,7 @@
 package io.github.attentionzoo.train;
 
+import io.github.attentionzoo.zoo.Architectures;
+
 import java.math.BigDecimal;
 import java.util.List;
 import java.util.Locale;
@@ -116,7 +118,7 @@ public record Recipe(
             case "zoo":
                 return forModel(model);
             case "he2016":
-                if (!model.contains("resnet")) {
+                if (!model.contains("resnet") || Architectures.spec(model).inputSize() != 32) {
                     throw new IllegalArgumentException("recipe he2016 is for the CIFAR ResNets, not " + model);
                 }
                 return new Recipe(164, 128, 0.1f, LrSchedule.Kind.STEP, model.endsWith("110") ? 1 : 0, "momentum",

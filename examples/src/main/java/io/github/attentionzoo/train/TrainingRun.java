@@ -212,7 +212,8 @@ public final class TrainingRun {
                 (long) stepsPerEpoch * recipe.warmupEpochs());
         StatefulOptimizer optimizer = recipe.optimizer().equals("adam")
                 ? new Adam(schedule, recipe.weightDecay(), noDecay, devices.length)
-                : new Sgd(schedule, recipe.momentum(), recipe.optimizer().equals("sgd"), recipe.weightDecay(), noDecay, devices.length);
+                : new Sgd(schedule, recipe.momentum(), recipe.optimizer().equals("sgd"), recipe.weightDecay(), noDecay,
+                        devices.length);
         optimizer.setLrScale(scaleById);
 
         Checkpoints.State state = new Checkpoints.State();

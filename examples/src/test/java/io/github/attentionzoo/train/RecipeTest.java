@@ -46,10 +46,12 @@ class RecipeTest {
         assertEquals(Recipe.forModel("sk_resnet20"), Recipe.named("sk_resnet20", "zoo"));
         assertEquals("wd=0.0005", Recipe.named("resnet20", "he2016").withWeightDecay(5e-4f).toString()
                 .replaceAll(".* (wd=[^ ]+).*", "$1"));
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> Recipe.named("simple_cnn", "he2016"));
-        assertTrue(e.getMessage().contains("simple_cnn"), e.getMessage());
-        e = assertThrows(IllegalArgumentException.class, () -> Recipe.named("resnet20", "fast"));
+        for (String other : new String[] {"simple_cnn", "se_resnet50"}) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> Recipe.named(other, "he2016"));
+            assertTrue(e.getMessage().contains("CIFAR ResNets, not " + other), e.getMessage());
+        }
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Recipe.named("resnet20", "fast"));
         assertTrue(e.getMessage().contains("unknown recipe 'fast'"), e.getMessage());
     }
 

@@ -3,12 +3,16 @@
 # evaluate of its final model on the full test set (the accuracy the metadata states and
 # ShippedWeightsTest checks), and the metadata of how the weights were made.
 #
-#   training/ship.sh MODEL [RUN_DIR] [DATA_DIR]     (from the project root, after mvn package)
+#   training/ship.sh MODEL [RUN_DIR [DATA_DIR [TRAIN_FLAG...]]]     (from the project root, after mvn package)
+#   training/ship.sh resnet20 training/resnet20-he2016 ../shared/cifar10 --recipe he2016
+# TRAIN_FLAGs are the flags the run was trained with beyond --model (as given to resume.sh); the
+# metadata's command names them.
 set -euo pipefail
 source training/lib.sh
-name=${1:?usage: training/ship.sh MODEL [RUN_DIR] [DATA_DIR]}
+name=${1:?usage: training/ship.sh MODEL [RUN_DIR [DATA_DIR [TRAIN_FLAG...]]]}
 run=${2:-training/$name}
 data=${3:-../shared/cifar10}
+shift $(($# < 3 ? $# : 3))
 jar=examples/target/attentionzoo.jar
 model=$run/model
 dest=model-zoo/src/main/resources/io/github/attentionzoo/zoo/pretrained/$name
@@ -16,11 +20,12 @@ if [ ! -f "$model/attentionzoo.json" ]; then
     echo "ship.sh: $model holds no final model: has the run reached its last epoch?" >&2
     exit 1
 fi
-# The metadata's command is the plain `train --model NAME`, so only a run of the named recipe ships.
-named=$(java -jar "$jar" train --model "$name" --print-recipe)
+# The metadata's command is `train --model NAME TRAIN_FLAG...`, so only a run of the recipe those
+# flags name ships.
+named=$(java -jar "$jar" train --model "$name" "$@" --print-recipe)
 used=$(python3 -c 'import json, sys; print(json.load(open(sys.argv[1]))["recipe"])' "$model/attentionzoo.json")
 if [ "$used" != "$named" ]; then
-    echo "ship.sh: $model was trained with '$used', not $name's named recipe '$named'" >&2
+    echo "ship.sh: $model was trained with '$used', not the recipe '$named' of train --model $name $*" >&2
     exit 1
 fi
 tmp=$(mktemp -d)
@@ -29,16 +34,16 @@ trap 'rm -rf "$tmp"' EXIT
 acc=$(accuracy_of "$jar" "$model" "$data")
 echo "$name: accuracy $acc (Java evaluate, full test set)"
 cp "$model/$name-0000.params" "$model/attentionzoo.json" "$tmp/"
-python3 - "$tmp/attentionzoo.json" "$acc" "$name" <<'PY'
+python3 - "$tmp/attentionzoo.json" "$acc" "$name" "$@" <<'PY'
 import json, sys
-meta_path, acc, name = sys.argv[1:]
+meta_path, acc, name, *flags = sys.argv[1:]
 meta = json.load(open(meta_path))
 # trainingSeconds stays the run's own sum of epoch times: wall time across resumes, pauses included.
 meta["recipe"] += "; trained with the Java trainer (train, resumed by training/resume.sh)"
 if "../shared/cifar10" in meta["dataset"]:
     meta["dataset"] += " (decoded from JPEG)"
 meta["testAccuracy"] = float(acc)
-meta["command"] = "java -jar examples/target/attentionzoo.jar train --model " + name + " --data ../shared/cifar10"
+meta["command"] = " ".join(["java -jar examples/target/attentionzoo.jar train --model", name, "--data ../shared/cifar10"] + flags)
 json.dump(meta, open(meta_path, "w"), indent=2)
 PY
 mkdir -p "$dest"

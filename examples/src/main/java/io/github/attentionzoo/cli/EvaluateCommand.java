@@ -1,6 +1,7 @@
 package io.github.attentionzoo.cli;
 
 import ai.djl.Model;
+import io.github.attentionzoo.data.CifarRecords;
 import io.github.attentionzoo.data.CifarSource;
 import io.github.attentionzoo.train.Evaluation;
 import io.github.attentionzoo.zoo.AtomicFiles;
@@ -40,13 +41,13 @@ final class EvaluateCommand implements Callable<Integer> {
         if (batchSize <= 0) {
             throw new IllegalArgumentException("--batch-size must be positive, got " + batchSize);
         }
-        CifarSource cifar = CifarSource.resolve(data);
+        CifarRecords test = CifarSource.split(data, false);
         long[][] m;
         try (Model model = source.load()) {
-            m = Evaluation.confusion(model, cifar.test(), batchSize);
+            m = Evaluation.confusion(model, test, batchSize);
         }
         List<String> classes = CifarTranslator.CLASSES;
-        System.out.printf(Locale.ROOT, "evaluated on %d images (%s)%n", cifar.test().size(), cifar.description());
+        System.out.printf(Locale.ROOT, "evaluated on %d images (%s)%n", test.size(), CifarSource.describe(data));
         StringBuilder table = new StringBuilder(String.format(Locale.ROOT, "%-12s", "true\\pred"));
         for (String c : classes) {
             table.append(String.format(Locale.ROOT, "%6.5s", c));

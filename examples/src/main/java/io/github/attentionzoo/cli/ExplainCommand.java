@@ -2,6 +2,7 @@ package io.github.attentionzoo.cli;
 
 import ai.djl.Model;
 import com.google.gson.GsonBuilder;
+import io.github.attentionzoo.data.CifarRecords;
 import io.github.attentionzoo.data.CifarSource;
 import io.github.attentionzoo.data.Images;
 import io.github.attentionzoo.explain.AttentionPlots;
@@ -113,8 +114,8 @@ final class ExplainCommand implements Callable<Integer> {
         if (data == null) {
             throw new IllegalArgumentException("--per-class needs --data (a CIFAR-10 directory or 'embedded')");
         }
-        CifarSource cifar = CifarSource.resolve(data);
-        List<double[][]> perClass = explainer.meanGatesPerClass(cifar.test(), 200);
+        CifarRecords test = CifarSource.split(data, false);
+        List<double[][]> perClass = explainer.meanGatesPerClass(test, 200);
         if (perClass.isEmpty()) {
             throw new IllegalArgumentException("this model has no SE layers to explain");
         }
@@ -135,7 +136,7 @@ final class ExplainCommand implements Callable<Integer> {
         AttentionPlots.excitationFigure(perClass, layers, classes, shown, output.resolve("excitation.png"));
         StringBuilder summary = new StringBuilder(String.format(Locale.ROOT,
                 "mean gates of %d SE blocks over %d images (%s) -> %s%n",
-                n, cifar.test().size(), cifar.description(), output.resolve("excitation.png")));
+                n, test.size(), CifarSource.describe(data), output.resolve("excitation.png")));
         for (int b = 0; b < n; b++) {
             summary.append(blockSummary(b, perClass.get(b))).append('\n');
         }

@@ -3,6 +3,7 @@ package io.github.attentionzoo.data;
 import ai.djl.basicdataset.cv.classification.Cifar10;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.training.dataset.Dataset;
 import ai.djl.training.dataset.Record;
 import ai.djl.translate.TranslateException;
@@ -27,25 +28,49 @@ public record CifarSource(CifarRecords train, CifarRecords test, String descript
     public static final String EMBEDDED = "embedded";
 
     /**
-     * Resolves a {@code --data} value.
+     * Resolves a {@code --data} value to both splits.
      *
      * @param data a directory, an archive, {@value #EMBEDDED}, or null
      * @return the data
      * @throws IOException when the files cannot be read
      */
     public static CifarSource resolve(String data) throws IOException {
-        if (data == null) {
-            if (Utils.isOfflineMode()) {
-                return embedded();
-            }
-            return downloaded();
+        return new CifarSource(split(data, true), split(data, false), describe(data));
+    }
+
+    /**
+     * Resolves a {@code --data} value to one split, so that commands which only test (evaluate,
+     * explain) neither read nor need the 50,000 training images.
+     *
+     * @param data a directory, an archive, {@value #EMBEDDED}, or null
+     * @param train true for the training images, false for the test images
+     * @return the images of that split
+     * @throws IOException when the files cannot be read
+     */
+    public static CifarRecords split(String data, boolean train) throws IOException {
+        if (data == null && !Utils.isOfflineMode()) {
+            return fromDjl(train ? Dataset.Usage.TRAIN : Dataset.Usage.TEST);
         }
-        if (data.equals(EMBEDDED)) {
-            return embedded();
+        if (data == null || data.equals(EMBEDDED)) {
+            return CifarRecords.embedded(train);
         }
-        Path path = Path.of(data);
-        return new CifarSource(CifarRecords.load(path, true), CifarRecords.load(path, false),
-                "CIFAR-10 from " + path);
+        return CifarRecords.load(Path.of(data), train);
+    }
+
+    /**
+     * Says where a {@code --data} value's images come from, for logs and metadata.
+     *
+     * @param data a directory, an archive, {@value #EMBEDDED}, or null
+     * @return the description
+     */
+    public static String describe(String data) {
+        if (data == null && !Utils.isOfflineMode()) {
+            return "CIFAR-10 (DJL download)";
+        }
+        if (data == null || data.equals(EMBEDDED)) {
+            return "embedded CIFAR-10 sample";
+        }
+        return "CIFAR-10 from " + Path.of(data);
     }
 
     /**
@@ -55,18 +80,10 @@ public record CifarSource(CifarRecords train, CifarRecords test, String descript
      * @throws IOException when the resource cannot be read
      */
     public static CifarSource embedded() throws IOException {
-        return new CifarSource(CifarRecords.embedded(true), CifarRecords.embedded(false),
-                "embedded CIFAR-10 sample");
+        return resolve(EMBEDDED);
     }
 
-    private static CifarSource downloaded() throws IOException {
-        try (NDManager manager = NDManager.newBaseManager()) {
-            return new CifarSource(fromDjl(manager, Dataset.Usage.TRAIN), fromDjl(manager, Dataset.Usage.TEST),
-                    "CIFAR-10 (DJL download)");
-        }
-    }
-
-    private static CifarRecords fromDjl(NDManager manager, Dataset.Usage usage) throws IOException {
+    private static CifarRecords fromDjl(Dataset.Usage usage) throws IOException {
         Cifar10 set = Cifar10.builder().optUsage(usage).setSampling(1, false).build();
         try {
             set.prepare();
@@ -76,13 +93,15 @@ public record CifarSource(CifarRecords train, CifarRecords test, String descript
         int n = (int) set.size();
         byte[] pixels = new byte[n * CifarRecords.IMAGE_BYTES];
         byte[] labels = new byte[n];
-        for (int i = 0; i < n; i++) {
-            try (NDManager sub = manager.newSubManager()) {
-                Record r = set.get(sub, i);
-                // DJL keeps images as HWC; the binary layout is CHW planes.
-                NDArray chw = r.getData().head().transpose(2, 0, 1).toType(ai.djl.ndarray.types.DataType.UINT8, false);
-                System.arraycopy(chw.toByteArray(), 0, pixels, i * CifarRecords.IMAGE_BYTES, CifarRecords.IMAGE_BYTES);
-                labels[i] = (byte) r.getLabels().head().getFloat();
+        try (NDManager manager = NDManager.newBaseManager()) {
+            for (int i = 0; i < n; i++) {
+                try (NDManager sub = manager.newSubManager()) {
+                    Record r = set.get(sub, i);
+                    // DJL keeps images as HWC; the binary layout is CHW planes.
+                    NDArray chw = r.getData().head().transpose(2, 0, 1).toType(DataType.UINT8, false);
+                    System.arraycopy(chw.toByteArray(), 0, pixels, i * CifarRecords.IMAGE_BYTES, CifarRecords.IMAGE_BYTES);
+                    labels[i] = (byte) r.getLabels().head().getFloat();
+                }
             }
         }
         return new CifarRecords(pixels, labels);

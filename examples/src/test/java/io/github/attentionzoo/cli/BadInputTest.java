@@ -68,8 +68,10 @@ class BadInputTest {
         label[0] = 10;
         assertMentions(fails("train", "--model", "resnet20", "--data", cifarDir(dir.resolve("l"), label).toString()),
                 "label 10", "expected 0-9");
-        assertMentions(fails("evaluate", "--model-dir", model.toString(), "--data",
-                cifarDir(dir.resolve("e"), new byte[0]).toString()), "file is empty");
+        Path emptyTest = Files.createDirectories(dir.resolve("e"));
+        Files.write(emptyTest.resolve("test_batch.bin"), new byte[0]);
+        assertMentions(fails("evaluate", "--model-dir", model.toString(), "--data", emptyTest.toString()),
+                "test_batch.bin", "file is empty");
         Path tgz = dir.resolve("cifar-10-binary.tar.gz");
         Files.write(tgz, new byte[] {0x1f, (byte) 0x8b, 8, 0, 1, 2, 3});
         assertMentions(fails("evaluate", "--model-dir", model.toString(), "--data", tgz.toString()), "corrupt archive");

@@ -48,10 +48,10 @@ public record CifarSource(CifarRecords train, CifarRecords test, String descript
      * @throws IOException when the files cannot be read
      */
     public static CifarRecords split(String data, boolean train) throws IOException {
-        if (data == null && !Utils.isOfflineMode()) {
+        if (downloads(data)) {
             return fromDjl(train ? Dataset.Usage.TRAIN : Dataset.Usage.TEST);
         }
-        if (data == null || data.equals(EMBEDDED)) {
+        if (isEmbedded(data)) {
             return CifarRecords.embedded(train);
         }
         return CifarRecords.load(Path.of(data), train);
@@ -64,23 +64,22 @@ public record CifarSource(CifarRecords train, CifarRecords test, String descript
      * @return the description
      */
     public static String describe(String data) {
-        if (data == null && !Utils.isOfflineMode()) {
+        if (downloads(data)) {
             return "CIFAR-10 (DJL download)";
         }
-        if (data == null || data.equals(EMBEDDED)) {
+        if (isEmbedded(data)) {
             return "embedded CIFAR-10 sample";
         }
         return "CIFAR-10 from " + Path.of(data);
     }
 
-    /**
-     * Returns the embedded sample (1,000 training and 1,000 test images).
-     *
-     * @return the data
-     * @throws IOException when the resource cannot be read
-     */
-    public static CifarSource embedded() throws IOException {
-        return resolve(EMBEDDED);
+    private static boolean downloads(String data) {
+        return data == null && !Utils.isOfflineMode();
+    }
+
+    // Checked after downloads(): no --data means the embedded sample only when offline.
+    private static boolean isEmbedded(String data) {
+        return data == null || data.equals(EMBEDDED);
     }
 
     private static CifarRecords fromDjl(Dataset.Usage usage) throws IOException {

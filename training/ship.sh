@@ -40,8 +40,6 @@ meta_path, acc, name, *flags = sys.argv[1:]
 meta = json.load(open(meta_path))
 # trainingSeconds stays the run's own sum of epoch times: wall time across resumes, pauses included.
 meta["recipe"] += "; trained with the Java trainer (train, resumed by training/resume.sh)"
-if "../shared/cifar10" in meta["dataset"]:
-    meta["dataset"] += " (decoded from JPEG)"
 meta["testAccuracy"] = float(acc)
 meta["command"] = " ".join(["java -jar examples/target/attentionzoo.jar train --model", name, "--data ../shared/cifar10"] + flags)
 json.dump(meta, open(meta_path, "w"), indent=2)

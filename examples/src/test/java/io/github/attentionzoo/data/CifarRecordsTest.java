@@ -163,4 +163,24 @@ class CifarRecordsTest {
         assertEquals(4, r.size());
         assertEquals(3, r.label(3));
     }
+
+    /**
+     * The embedded sample is the first 100 images of each class of the official {@code data_batch_1.bin} and
+     * {@code test_batch.bin} (make_sample.py). A changed or re-encoded sample changes these sums.
+     */
+    @Test
+    void embeddedSampleIsTheOfficialFilesFirstHundredPerClass() throws Exception {
+        assertEquals("bf94625ad186633dff53b4a30b754c7b996a7b52b80645eebc474f053fb420a1",
+                sha256("/cifar10-sample/data_batch_1.bin"));
+        assertEquals("2874326af7bc2185faa47540a6da15a077e5b66659f8e479abb9ab628170fa86",
+                sha256("/cifar10-sample/test_batch.bin"));
+    }
+
+    private static String sha256(String resource) throws Exception {
+        try (java.io.InputStream in = CifarRecords.class.getResourceAsStream(resource)) {
+            assertTrue(in != null, resource + " missing");
+            return java.util.HexFormat.of().formatHex(
+                    java.security.MessageDigest.getInstance("SHA-256").digest(in.readAllBytes()));
+        }
+    }
 }

@@ -63,6 +63,22 @@ public final class Architectures {
     }
 
     /**
+     * Returns the plain network an attention network is compared with: the same depth and
+     * widths without SE or SK ({@code se_resnet20} and {@code sk_resnet20} give {@code resnet20}).
+     *
+     * @param name an architecture's name
+     * @return the twin's name, or null when the architecture has no plain twin in the zoo
+     */
+    public static String plainTwin(String name) {
+        for (String prefix : new String[] {"se_", "sk_"}) {
+            if (name.startsWith(prefix) && SPECS.containsKey(name.substring(prefix.length()))) {
+                return name.substring(prefix.length());
+            }
+        }
+        return null;
+    }
+
+    /**
      * Returns every architecture's name, in a stable order.
      *
      * @return the names

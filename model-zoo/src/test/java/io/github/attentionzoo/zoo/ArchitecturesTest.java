@@ -18,6 +18,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -169,5 +170,15 @@ class ArchitecturesTest {
                 () -> io.github.attentionzoo.zoo.arch.CifarResNet.builder().setDepth(21).build());
         assertThrows(IllegalArgumentException.class,
                 () -> io.github.attentionzoo.zoo.arch.ImageNetResNet.builder().setDepth(20).build());
+    }
+
+    @Test
+    void attentionNetworksNameTheirPlainTwin() {
+        assertEquals("resnet20", Architectures.plainTwin("se_resnet20"));
+        assertEquals("resnet20", Architectures.plainTwin("sk_resnet20"));
+        assertEquals("resnet56", Architectures.plainTwin("se_resnet56"));
+        assertNull(Architectures.plainTwin("se_resnet32"), "no resnet32 in the zoo");
+        assertNull(Architectures.plainTwin("resnet20"));
+        assertNull(Architectures.plainTwin("simple_cnn"));
     }
 }

@@ -1,8 +1,10 @@
 #!/usr/bin/env python3
 """Generates the PyTorch parity fixtures for `import-torch` / `infer` tests.
 
-Builds the seed modules (SELayer, SEBasicBlock, SKAttention, SimpleCNN and the senet.pytorch-style
-CIFAR SE-ResNet), and the SK-ResNet-20 of training/gpu/train_torch.py, with random weights and random BatchNorm statistics, and saves for each:
+Builds the reference modules with their own parameter names (senet.pytorch's SELayer and CIFAR
+SE-ResNet, SEBlock with avg and max pooling, SKAttention, the seed's SimpleCNN with its `se1.fc1` /
+`se1.fc2`, and a SimpleCNN built on SELayer), and the SK-ResNet-20 of training/gpu/train_torch.py,
+with random weights and random BatchNorm statistics, and saves for each:
   NAME.npz or NAME.safetensors   the state_dict (num_batches_tracked included, as PyTorch saves it)
   NAME.input.npy                 a random NCHW float32 input
   NAME.output.npy                the module's output in eval mode
@@ -18,6 +20,7 @@ from collections import OrderedDict
 import numpy as np
 import torch
 import torch.nn as nn
+import torch.nn.functional as F
 
 torch.manual_seed(20261122)
 
@@ -116,7 +119,54 @@ class SKAttention(nn.Module):
         return (self.softmax(weights) * feats).sum(0)
 
 
+class SEBlock(nn.Module):
+    """SE with a pooling mode ("avg" or "max") and its MLP in fc_layers, bias-free."""
+
+    def __init__(self, channels, pooling="avg", ratio=4):
+        super().__init__()
+        self.pool = nn.AdaptiveAvgPool2d(1) if pooling == "avg" else nn.AdaptiveMaxPool2d(1)
+        self.fc_layers = nn.Sequential(
+            nn.Linear(channels, channels // ratio, bias=False),
+            nn.ReLU(inplace=True),
+            nn.Linear(channels // ratio, channels, bias=False),
+            nn.Sigmoid())
+
+    def forward(self, x):
+        b, c, _, _ = x.size()
+        return x * self.fc_layers(self.pool(x).view(b, c)).view(b, c, 1, 1)
+
+
+class SimpleCNNSEBlock(nn.Module):
+    """The seed SimpleCNN's SE block: two bias-free Linear layers fc1 / fc2, avg-pooled, sigmoid."""
+
+    def __init__(self, channels, reduction=16):
+        super().__init__()
+        self.fc1 = nn.Linear(channels, channels // reduction, bias=False)
+        self.fc2 = nn.Linear(channels // reduction, channels, bias=False)
+
+    def forward(self, x):
+        b, c, _, _ = x.size()
+        y = torch.sigmoid(self.fc2(torch.relu(self.fc1(x.mean((2, 3))))))
+        return x * y.view(b, c, 1, 1)
+
+
 class SimpleCNN(nn.Module):
+    """The seed network: conv 3->64 3x3 pad 1, ReLU, max-pool 2, SE (se1), linear 64*16*16 -> 10."""
+
+    def __init__(self, num_classes=10):
+        super().__init__()
+        self.conv1 = nn.Conv2d(3, 64, kernel_size=3, padding=1)
+        self.se1 = SimpleCNNSEBlock(64, 16)
+        self.fc = nn.Linear(64 * 16 * 16, num_classes)
+
+    def forward(self, x):
+        x = self.se1(F.max_pool2d(F.relu(self.conv1(x)), 2))
+        return self.fc(x.view(x.size(0), -1))
+
+
+class SimpleCNNWithSELayer(nn.Module):
+    """SimpleCNN with senet.pytorch's SELayer as its SE block (names se.fc.0 / se.fc.2)."""
+
     def __init__(self, num_classes=10):
         super().__init__()
         self.conv1 = nn.Conv2d(3, 64, kernel_size=3, padding=1)
@@ -182,7 +232,7 @@ if __name__ == "__main__":
     fixture("se_layer", SELayer(32, 16), (2, 32, 6, 6))
     fixture("se_basic_block", SEBasicBlock(16, 32, 2), (2, 16, 8, 8))
     fixture("sk_attention", SKAttention(32, (1, 3, 5, 7), 16, 1, 32), (2, 32, 6, 6))
-    fixture("simple_cnn", SimpleCNN(), (2, 3, 32, 32))
+    fixture("simple_cnn", SimpleCNNWithSELayer(), (2, 3, 32, 32))
     fixture("se_resnet20", CifarSEResNet(3), (2, 3, 32, 32), "npz")
     fixture("se_resnet32", CifarSEResNet(5), (2, 3, 32, 32), "safetensors")
     fixture("se_resnet56", CifarSEResNet(9), (2, 3, 32, 32), "npz")
@@ -190,3 +240,7 @@ if __name__ == "__main__":
     sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "../../../../../training/gpu"))
     import train_torch
     fixture("sk_resnet20", train_torch.build("sk_resnet20", init="torch"), (2, 3, 32, 32), "npz")
+    # Added later, so the fixtures above keep their random draws.
+    fixture("simple_cnn_seed", SimpleCNN(), (2, 3, 32, 32))
+    fixture("se_block_avg", SEBlock(32, "avg", 4), (2, 32, 6, 6))
+    fixture("se_block_max", SEBlock(32, "max", 4), (2, 32, 6, 6))

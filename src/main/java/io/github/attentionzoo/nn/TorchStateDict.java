@@ -165,6 +165,50 @@ public final class TorchStateDict {
         return List.of(prefix + ".weight", prefix + ".bias", prefix + ".running_mean", prefix + ".running_var");
     }
 
+    /** How a PyTorch SE module names its two linear layers (the excitation MLP). */
+    public enum SeNames {
+        /** senet.pytorch's {@code SELayer}: {@code fc = Sequential(Linear, ReLU, Linear, Sigmoid)}. */
+        SENET("fc.0", "fc.2"),
+        /** An {@code SEBlock} with a pooling mode: {@code fc_layers = Sequential(Linear, ReLU, Linear, Sigmoid)}. */
+        FC_LAYERS("fc_layers.0", "fc_layers.2"),
+        /** Two named linear layers, {@code fc1} and {@code fc2}, as in the seed SimpleCNN's SE block. */
+        FC1_FC2("fc1", "fc2");
+
+        private final String first;
+        private final String second;
+
+        SeNames(String first, String second) {
+            this.first = first;
+            this.second = second;
+        }
+
+        /**
+         * Returns the name of the squeezing linear layer's weight below {@code prefix}.
+         *
+         * @param prefix the SE module's name, e.g. {@code layer1.0.se}; empty for a bare layer
+         * @return e.g. {@code layer1.0.se.fc.0.weight}
+         */
+        public String firstWeight(String prefix) {
+            return (prefix.isEmpty() ? "" : prefix + ".") + first + ".weight";
+        }
+
+        /**
+         * Returns the prefix of the SE module whose squeezing weight this is, or null when the
+         * tensor name is no such weight in this layout.
+         *
+         * @param tensorName a state_dict key
+         * @return the module's prefix ("" for a bare layer), or null
+         */
+        public String prefixOf(String tensorName) {
+            String suffix = first + ".weight";
+            if (tensorName.equals(suffix)) {
+                return "";
+            }
+            return tensorName.endsWith("." + suffix)
+                    ? tensorName.substring(0, tensorName.length() - suffix.length() - 1) : null;
+        }
+    }
+
     /**
      * Names of senet.pytorch's {@code SELayer} ({@code fc.0}, {@code fc.2}).
      *
@@ -173,9 +217,22 @@ public final class TorchStateDict {
      * @return the names
      */
     public static List<String> squeezeExcitation(String prefix, boolean bias) {
+        return squeezeExcitation(prefix, bias, SeNames.SENET);
+    }
+
+    /**
+     * Names of an SE module's parameters in one of the PyTorch layouts (avg or max squeeze alike:
+     * pooling has no parameters).
+     *
+     * @param prefix the module's name, e.g. {@code se1}; empty for a bare layer
+     * @param bias whether its linear layers have biases
+     * @param layout how the module names its linear layers
+     * @return the names
+     */
+    public static List<String> squeezeExcitation(String prefix, boolean bias, SeNames layout) {
         String p = prefix.isEmpty() ? "" : prefix + ".";
-        List<String> names = new ArrayList<>(conv(p + "fc.0", bias));
-        names.addAll(conv(p + "fc.2", bias));
+        List<String> names = new ArrayList<>(conv(p + layout.first, bias));
+        names.addAll(conv(p + layout.second, bias));
         return names;
     }
 

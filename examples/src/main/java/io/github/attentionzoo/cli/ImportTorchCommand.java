@@ -4,6 +4,7 @@ import ai.djl.Model;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import io.github.attentionzoo.nn.TorchStateDict;
+import io.github.attentionzoo.nn.TorchStateDict.SeNames;
 import io.github.attentionzoo.zoo.Architectures;
 import io.github.attentionzoo.zoo.CifarTranslatorFactory;
 import io.github.attentionzoo.zoo.ModelArtifacts;
@@ -13,6 +14,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.Callable;
 
 /** {@code import-torch}: a PyTorch state_dict into a model directory. */
@@ -42,9 +44,9 @@ final class ImportTorchCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Architectures.Spec spec = Architectures.spec(model);
-        var names = TorchLayouts.names(model);
         try (NDManager manager = NDManager.newBaseManager()) {
             TorchStateDict dict = TorchStateDict.read(manager, stateDict);
+            List<String> names = TorchLayouts.forStateDict(model, dict.names());
             ModelMetadata metadata = new ModelMetadata();
             metadata.architecture = model;
             metadata.inputSize = spec.inputSize();
@@ -72,7 +74,7 @@ final class ImportTorchCommand implements Callable<Integer> {
         int wideC = 0;
         int wideH = 0;
         for (String name : dict.names()) {
-            if (name.endsWith("se.fc.0.weight")) {
+            if (isSeSqueezeWeight(name)) {
                 int h = (int) dict.get(name).getShape().get(0);
                 int c = (int) dict.get(name).getShape().get(1);
                 if (c < narrowC) {
@@ -85,9 +87,22 @@ final class ImportTorchCommand implements Callable<Integer> {
                 }
             }
         }
-        int r = reduction != null ? reduction : wideH > 0 && wideH != narrowH ? wideC / wideH : 16;
+        // Two widths give the ratio where the minimum does not bind; one width (SimpleCNN) gives it directly.
+        boolean ratioVisible = wideH > 0 && (wideH != narrowH || wideC == narrowC);
+        int r = reduction != null ? reduction : ratioVisible ? Math.max(1, wideC / wideH) : 16;
         int m = seMinHidden != null ? seMinHidden : narrowH > narrowC / r ? narrowH : 1;
         metadata.options.put("reduction", Integer.toString(r));
         metadata.options.put("se_min_hidden", Integer.toString(m));
+    }
+
+    /** Whether a tensor is the first linear layer of an SE module, in any of the layouts import reads. */
+    private static boolean isSeSqueezeWeight(String name) {
+        for (SeNames layout : SeNames.values()) {
+            String prefix = layout.prefixOf(name);
+            if (prefix != null && prefix.matches("(.*\\.)?se\\d*")) {
+                return true;
+            }
+        }
+        return false;
     }
 }

@@ -10,6 +10,7 @@ import ai.djl.training.ParameterStore;
 import io.github.attentionzoo.data.Npy;
 import io.github.attentionzoo.nn.SEBasicBlock;
 import io.github.attentionzoo.nn.SelectiveKernel;
+import io.github.attentionzoo.nn.Squeeze;
 import io.github.attentionzoo.nn.SqueezeExcitation;
 import io.github.attentionzoo.nn.TorchStateDict;
 import org.junit.jupiter.api.Test;
@@ -40,19 +41,21 @@ class TorchParityTest {
     }
 
     @ParameterizedTest
-    @CsvSource({"simple_cnn, npz", "se_resnet20, npz", "se_resnet32, safetensors", "se_resnet56, npz", "sk_resnet20, npz"})
-    void importedModelsGivePyTorchsLogits(String model, String format, @TempDir Path dir) throws Exception {
+    @CsvSource({"simple_cnn, simple_cnn, npz", "simple_cnn_seed, simple_cnn, npz", "se_resnet20, se_resnet20, npz",
+        "se_resnet32, se_resnet32, safetensors", "se_resnet56, se_resnet56, npz", "sk_resnet20, sk_resnet20, npz"})
+    void importedModelsGivePyTorchsLogits(String fixture, String model, String format, @TempDir Path dir)
+            throws Exception {
         Path modelDir = dir.resolve("model");
         CliSupport.Result imported = CliSupport.run("import-torch", "--model", model,
-                "--state-dict", FIXTURES.resolve(model + "." + format).toString(), "--output", modelDir.toString());
+                "--state-dict", FIXTURES.resolve(fixture + "." + format).toString(), "--output", modelDir.toString());
         assertEquals(0, imported.status(), imported.err());
         Path out = dir.resolve("out.npy");
         CliSupport.Result inferred = CliSupport.run("infer", "--model-dir", modelDir.toString(),
-                "--input", FIXTURES.resolve(model + ".input.npy").toString(), "--output", out.toString());
+                "--input", FIXTURES.resolve(fixture + ".input.npy").toString(), "--output", out.toString());
         assertEquals(0, inferred.status(), inferred.err());
         try (NDManager manager = NDManager.newBaseManager()) {
-            float diff = maxDiff(Npy.read(manager, out), Npy.read(manager, FIXTURES.resolve(model + ".output.npy")));
-            assertTrue(diff <= TOLERANCE, model + ": max |DJL - PyTorch| = " + diff);
+            float diff = maxDiff(Npy.read(manager, out), Npy.read(manager, FIXTURES.resolve(fixture + ".output.npy")));
+            assertTrue(diff <= TOLERANCE, fixture + ": max |DJL - PyTorch| = " + diff);
         }
         assertTrue(Files.isRegularFile(modelDir.resolve("serving.properties")));
     }
@@ -72,6 +75,15 @@ class TorchParityTest {
         Block se = SqueezeExcitation.builder().setChannels(32).optMinHidden(1).build();
         assertTrue(layerDiff("se_layer", se, new Shape(2, 32, 6, 6),
                 TorchStateDict.squeezeExcitation("", false)) <= TOLERANCE);
+    }
+
+    @ParameterizedTest
+    @CsvSource({"se_block_avg, AVG", "se_block_max, MAX"})
+    void seLayerMatchesSeBlockWithItsPoolingMode(String fixture, Squeeze squeeze) throws Exception {
+        Block se = SqueezeExcitation.builder().setChannels(32).optReduction(4).optMinHidden(1).optSqueeze(squeeze).build();
+        float diff = layerDiff(fixture, se, new Shape(2, 32, 6, 6),
+                TorchStateDict.squeezeExcitation("", false, TorchStateDict.SeNames.FC_LAYERS));
+        assertTrue(diff <= TOLERANCE, fixture + ": max |DJL - PyTorch| = " + diff);
     }
 
     @Test
@@ -116,14 +128,17 @@ class TorchParityTest {
         assertTrue(Files.notExists(out), "never a half-written model directory");
     }
 
-    @Test
-    void missingAndMisShapedTensorsAreNamed(@TempDir Path dir) throws Exception {
+    /** Errors name the tensors of the layout the file follows (SELayer's or the seed's names), nothing else. */
+    @ParameterizedTest
+    @CsvSource({"simple_cnn, se.fc.2.weight, se1.", "simple_cnn_seed, se1.fc2.weight, se.fc"})
+    void missingAndMisShapedTensorsAreNamed(String fixture, String seTensor, String otherLayout, @TempDir Path dir)
+            throws Exception {
         try (NDManager manager = NDManager.newBaseManager()) {
-            TorchStateDict full = TorchStateDict.read(manager, FIXTURES.resolve("simple_cnn.npz"));
+            TorchStateDict full = TorchStateDict.read(manager, FIXTURES.resolve(fixture + ".npz"));
             NDList partial = new NDList();
             for (String name : full.names()) {
                 NDArray a = full.get(name);
-                if (name.equals("fc.bias")) {
+                if (name.equals("fc.bias") || name.equals(seTensor)) {
                     continue;
                 }
                 if (name.equals("conv1.weight")) {
@@ -138,7 +153,10 @@ class TorchParityTest {
                     "--state-dict", file.toString(), "--output", dir.resolve("m").toString());
             assertNotEquals(0, r.status());
             assertTrue(r.err().contains("missing tensor 'fc.bias'"), r.err());
+            assertTrue(r.err().contains("missing tensor '" + seTensor + "'"), r.err());
             assertTrue(r.err().contains("tensor 'conv1.weight' has shape (64, 3, 5, 5), expected (64, 3, 3, 3)"), r.err());
+            assertTrue(!r.err().contains(otherLayout), r.err());
+            assertTrue(Files.notExists(dir.resolve("m")), "nothing written");
         }
     }
 }

@@ -36,6 +36,10 @@ class SimpleCNN(nn.Module):
         return self.fc(x.flatten(1))
 
 
+# As Benchmark.PROFILED_STEPS on the Java side, so both traces hold the same work.
+PROFILED_STEPS = 5
+
+
 def build(name):
     return SimpleCNN() if name == "simple_cnn" else zoo.build(name)
 
@@ -57,6 +61,8 @@ def main():
     p.add_argument("--seconds", type=float, default=10)
     p.add_argument("--channels-last", action="store_true")
     p.add_argument("--json", action="store_true")
+    p.add_argument("--profile", metavar="TRACE.json",
+                   help="after timing, record %d more steps with torch.profiler into this Chrome trace" % PROFILED_STEPS)
     a = p.parse_args()
 
     torch.set_num_threads(a.threads)
@@ -97,6 +103,12 @@ def main():
         step()
         times.append((time.perf_counter() - t0) * 1000)
     total = time.perf_counter() - start
+    rss_end = rss_mb("VmRSS:")
+    if a.profile:
+        with torch.profiler.profile(activities=[torch.profiler.ProfilerActivity.CPU], record_shapes=True) as prof:
+            for _ in range(PROFILED_STEPS):
+                step()
+        prof.export_chrome_trace(a.profile)
     times.sort()
     pct = lambda q: times[max(0, min(len(times) - 1, int(-(-q * len(times) // 1)) - 1))]
     result = {
@@ -105,7 +117,7 @@ def main():
         "model": a.model, "mode": a.mode, "batch_size": a.batch_size, "threads": a.threads,
         "steps": len(times), "images_per_second": round(len(times) * a.batch_size / total, 1),
         "p50_ms": round(pct(0.5), 3), "p99_ms": round(pct(0.99), 3),
-        "rss_start_mb": round(rss_start, 1), "rss_end_mb": round(rss_mb("VmRSS:"), 1),
+        "rss_start_mb": round(rss_start, 1), "rss_end_mb": round(rss_end, 1),
         "rss_peak_mb": round(rss_mb("VmHWM:"), 1),
         "params": sum(p.numel() for p in model.parameters()),
     }

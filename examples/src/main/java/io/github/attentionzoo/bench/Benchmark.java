@@ -7,6 +7,7 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
+import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.training.DefaultTrainingConfig;
 import ai.djl.training.Trainer;
 import ai.djl.training.dataset.Batch;
@@ -69,6 +70,9 @@ public final class Benchmark {
         }
     }
 
+    /** Steps recorded by the operator profile: enough to average, few enough to keep the trace small. */
+    public static final int PROFILED_STEPS = 5;
+
     private Benchmark() {}
 
     /**
@@ -83,6 +87,24 @@ public final class Benchmark {
      * @return the figures
      */
     public static Result run(String model, String mode, int batchSize, int threads, double seconds, int minSteps) {
+        return run(model, mode, batchSize, threads, seconds, minSteps, null);
+    }
+
+    /**
+     * Runs a benchmark, then, when {@code profile} is given, records {@value #PROFILED_STEPS} more steps
+     * with libtorch's own profiler into that file (a Chrome trace; {@code examples/bench/profile.py} reads it).
+     *
+     * @param model the architecture
+     * @param mode "infer" or "train"
+     * @param batchSize images per step
+     * @param threads intra-op threads the engine was started with
+     * @param seconds the least timed duration
+     * @param minSteps the least number of timed steps
+     * @param profile where the operator trace goes, or null for none
+     * @return the figures (of the timed steps, which run unprofiled)
+     */
+    public static Result run(String model, String mode, int batchSize, int threads, double seconds, int minSteps,
+            Path profile) {
         if (batchSize <= 0 || seconds <= 0) {
             throw new IllegalArgumentException("batch size and seconds must be positive");
         }
@@ -92,16 +114,17 @@ public final class Benchmark {
             m.setBlock(Architectures.build(model, null));
             if (mode.equals("infer")) {
                 ModelArtifacts.initialize(m, size);
-                return infer(m, model, shape, threads, seconds, minSteps);
+                return infer(m, model, shape, threads, seconds, minSteps, profile);
             }
             if (mode.equals("train")) {
-                return train(m, model, shape, threads, seconds, minSteps);
+                return train(m, model, shape, threads, seconds, minSteps, profile);
             }
             throw new IllegalArgumentException("mode must be infer or train, got " + mode);
         }
     }
 
-    private static Result infer(Model m, String model, Shape shape, int threads, double seconds, int minSteps) {
+    private static Result infer(Model m, String model, Shape shape, int threads, double seconds, int minSteps,
+            Path profile) {
         float[] data = new float[(int) shape.size()];
         java.util.Random rng = new java.util.Random(1);
         for (int i = 0; i < data.length; i++) {
@@ -133,11 +156,12 @@ public final class Benchmark {
                     throw new IllegalStateException(e);
                 }
             };
-            return time(model, "infer", shape, threads, seconds, minSteps, step);
+            return time(model, "infer", shape, threads, seconds, minSteps, step, profile);
         }
     }
 
-    private static Result train(Model m, String model, Shape shape, int threads, double seconds, int minSteps) {
+    private static Result train(Model m, String model, Shape shape, int threads, double seconds, int minSteps,
+            Path profile) {
         LrSchedule schedule = new LrSchedule(LrSchedule.Kind.CONSTANT, 0.01f, 1, 0);
         Sgd sgd = new Sgd(schedule, 0.9f, true, 5e-4f, Set.of(), Engine.getInstance().getDevices().length);
         DefaultTrainingConfig config = new DefaultTrainingConfig(new SmoothedCrossEntropy(0f))
@@ -160,12 +184,12 @@ public final class Benchmark {
                     TrainingRun.step(trainer, batch);
                 }
             };
-            return time(model, "train", shape, threads, seconds, minSteps, step);
+            return time(model, "train", shape, threads, seconds, minSteps, step, profile);
         }
     }
 
     private static Result time(String model, String mode, Shape shape, int threads, double seconds, int minSteps,
-            Runnable step) {
+            Runnable step, Path profile) {
         long warmEnd = System.nanoTime() + (long) (Math.min(3, seconds / 3) * 1e9);
         int warm = 0;
         while (warm < 3 || System.nanoTime() < warmEnd) {
@@ -182,10 +206,21 @@ public final class Benchmark {
             times.add((System.nanoTime() - t0) / 1e6);
         }
         double total = (System.nanoTime() - start) / 1e9;
+        double rssEnd = Memory.residentMb();
+        if (profile != null) {
+            JniUtils.startProfile(false, true, false);
+            try {
+                for (int i = 0; i < PROFILED_STEPS; i++) {
+                    step.run();
+                }
+            } finally {
+                JniUtils.stopProfile(profile.toString());
+            }
+        }
         double[] sorted = times.stream().mapToDouble(Double::doubleValue).sorted().toArray();
         int batch = (int) shape.get(0);
         return new Result(model, mode, batch, threads, sorted.length, sorted.length * batch / total,
-                percentile(sorted, 0.5), percentile(sorted, 0.99), rssStart, Memory.residentMb(), Memory.peakResidentMb());
+                percentile(sorted, 0.5), percentile(sorted, 0.99), rssStart, rssEnd, Memory.peakResidentMb());
     }
 
     static double percentile(double[] sorted, double q) {

@@ -1,9 +1,11 @@
 package io.github.attentionzoo.cli;
 
 import io.github.attentionzoo.bench.Benchmark;
+import io.github.attentionzoo.zoo.OutputGuard;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
+import java.nio.file.Path;
 import java.util.concurrent.Callable;
 
 /** {@code bench}: images/s, latency percentiles and memory of a zoo model. */
@@ -29,13 +31,21 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print one JSON line.")
     boolean json;
 
+    @Option(names = "--profile", paramLabel = "TRACE.json",
+            description = "After timing, record a few more steps with libtorch's operator profiler into this"
+                    + " Chrome trace (examples/bench/profile.py compares it with PyTorch's).")
+    Path profile;
+
     @Override
     public Integer call() {
         if (batchSize <= 0 || seconds <= 0) {
             throw new IllegalArgumentException("--batch-size and --seconds must be positive");
         }
+        if (profile != null) {
+            OutputGuard.writableFile(profile, "--profile");
+        }
         int n = EngineThreads.configure(threads);
-        Benchmark.Result r = Benchmark.run(model, mode, batchSize, n, seconds, 5);
+        Benchmark.Result r = Benchmark.run(model, mode, batchSize, n, seconds, 5, profile);
         System.out.println(json ? r.toJson() : Benchmark.describe(r));
         return 0;
     }

@@ -1,5 +1,7 @@
 package io.github.attentionzoo.cli;
 
+import io.github.attentionzoo.zoo.EngineLog;
+import io.github.attentionzoo.zoo.NativeAllocator;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -73,6 +75,12 @@ public final class Main implements Runnable {
      * @param args the arguments
      */
     public static void main(String[] args) {
+        // Before the engine loads: freed activations stay for reuse (docs/performance.md), and libtorch's
+        // deprecation notices stay out of the output unless --verbose asks for everything.
+        NativeAllocator.tune();
+        if (!java.util.Arrays.asList(args).contains("--verbose")) {
+            EngineLog.errorsOnly();
+        }
         System.exit(execute(args));
     }
 }

@@ -96,14 +96,20 @@ public abstract class StatefulOptimizer extends Optimizer {
     public void update(String parameterId, NDArray weight, NDArray grad) {
         float lr = currentLr() * lrScale.getOrDefault(parameterId, 1f);
         float wd = noDecay.contains(parameterId) ? 0f : weightDecay;
-        // Every temporary is closed here: this runs once per parameter per step.
-        try (NDArray g = grad.mul(gradScale)) {
+        // Every temporary is closed here: this runs once per parameter per step. On one device the
+        // scale is 1, and multiplying by 1 is exact, so the gradient is used as it is (one op fewer).
+        NDArray g = gradScale == 1f ? grad : grad.mul(gradScale);
+        try {
             if (wd != 0f) {
                 try (NDArray decay = weight.mul(wd)) {
                     g.addi(decay);
                 }
             }
             apply(parameterId, weight, g, lr);
+        } finally {
+            if (g != grad) {
+                g.close();
+            }
         }
         // PyTorch accumulates gradients; DJL leaves clearing them to the optimizer.
         try (NDArray stale = weight.getGradient()) {

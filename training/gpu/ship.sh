@@ -3,7 +3,7 @@
 # full test set (its accuracy is what the metadata states and ShippedWeightsTest checks), the
 # metadata of how the weights were made, and the curves drawn from the run's metrics.csv.
 #
-#   training/gpu/ship.sh NAME [RUN_DIR] [DATA_DIR]     (from the project root, after mvn package)
+#   GPU="an NVIDIA H200" training/gpu/ship.sh NAME [RUN_DIR] [DATA_DIR]   (from the project root, after mvn package)
 set -euo pipefail
 source training/lib.sh
 name=$1
@@ -37,11 +37,11 @@ if [ "$se_decay" = False ]; then flags+=(--no-se-decay); torch_flags+=" --no-se-
 if [ "$init" = torch ]; then torch_flags+=" --init torch"; fi
 recipe=$(java -jar "$jar" train --model "$name" "${flags[@]}" --print-recipe)
 python3 - "$tmp/model/attentionzoo.json" "$run/$name/metrics.csv" "$acc" "$name" "$recipe" "$torch_flags" <<'PY'
-import csv, json, sys
+import csv, json, os, sys
 meta_path, metrics, acc, name, recipe, torch_flags = sys.argv[1:]
 rows = list(csv.DictReader(open(metrics)))
 meta = json.load(open(meta_path))
-meta["recipe"] = recipe + "; trained with PyTorch on an NVIDIA H100 by training/gpu/train_torch.py, imported with import-torch"
+meta["recipe"] = recipe + "; trained with PyTorch on " + os.environ.get("GPU", "a lent NVIDIA GPU") + " by training/gpu/train_torch.py, imported with import-torch"
 meta["dataset"] = "CIFAR-10 from ../shared/cifar10"
 meta["epochs"] = len(rows)
 meta["trainingSeconds"] = round(sum(float(r["epoch_seconds"]) for r in rows), 1)
@@ -52,4 +52,4 @@ json.dump(meta, open(meta_path, "w"), indent=2)
 PY
 mkdir -p "$dest"
 cp "$tmp/model/$name-0000.params" "$tmp/model/attentionzoo.json" "$dest/"
-java -jar "$jar" plot --metrics "$run/$name/metrics.csv" --title "$name (PyTorch, H100)"
+java -jar "$jar" plot --metrics "$run/$name/metrics.csv" --title "$name (PyTorch, ${GPU:-GPU})"

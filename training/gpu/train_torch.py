@@ -160,15 +160,14 @@ def java_init(net):
 
 
 def recipe(name, which="zoo"):
-    """Recipe.named: "zoo" is Recipe.forModel (160 epochs and 16-pixel Cutout for the deep nets, 120
-    epochs otherwise); "he2016" is He et al.'s CIFAR recipe (classical momentum, step decay, 164
-    epochs, weight decay 1e-4 on every parameter)."""
+    """Recipe.named: "zoo" is Recipe.forModel (160 epochs and 16-pixel Cutout for every ResNet);
+    "he2016" is He et al.'s CIFAR recipe (classical momentum, step decay, 164 epochs, weight decay
+    1e-4 on every parameter)."""
     if which == "he2016":
         return dict(name=which, epochs=164, batch=128, lr=0.1, warmup=1 if name.endswith("110") else 0,
                     momentum=0.9, nesterov=False, schedule="step", wd=1e-4, decay_all=True, cutout=0)
-    deep = name.endswith("56") or name.endswith("110")
-    return dict(name=which, epochs=160 if deep else 120, batch=128, lr=0.1, warmup=1, momentum=0.9,
-                nesterov=True, schedule="cosine", wd=5e-4, decay_all=False, cutout=16 if deep else 0)
+    return dict(name=which, epochs=160, batch=128, lr=0.1, warmup=1, momentum=0.9,
+                nesterov=True, schedule="cosine", wd=5e-4, decay_all=False, cutout=16)
 
 
 # ---------------------------------------------------------------- data

@@ -69,13 +69,22 @@ public record Recipe(
             throw new IllegalArgumentException("batch size must be positive, got " + batchSize);
         }
         if (!(lr > 0) || Float.isInfinite(lr)) {
-            throw new IllegalArgumentException("learning rate must be positive, got " + lr);
+            throw new IllegalArgumentException("learning rate (--lr) must be a finite number > 0, got " + lr);
         }
-        if (warmupEpochs < 0 || weightDecay < 0 || cutout < 0) {
-            throw new IllegalArgumentException("warmup, weight decay and cutout must be >= 0");
+        if (warmupEpochs < 0 || cutout < 0) {
+            throw new IllegalArgumentException("warmup and cutout (--cutout) must be >= 0");
         }
-        if (labelSmoothing < 0 || labelSmoothing >= 1) {
-            throw new IllegalArgumentException("label smoothing must be in [0, 1), got " + labelSmoothing);
+        // Written so that NaN fails too: every comparison with NaN is false.
+        if (!(weightDecay >= 0) || Float.isInfinite(weightDecay)) {
+            throw new IllegalArgumentException("weight decay (--weight-decay) must be a finite number >= 0, got "
+                    + weightDecay);
+        }
+        if (!(momentum >= 0 && momentum < 1)) {
+            throw new IllegalArgumentException("momentum must be in [0, 1), got " + momentum);
+        }
+        if (!(labelSmoothing >= 0 && labelSmoothing < 1)) {
+            throw new IllegalArgumentException("label smoothing (--label-smoothing) must be in [0, 1), got "
+                    + labelSmoothing);
         }
         if (!List.of("sgd", "momentum", "adam").contains(optimizer)) {
             throw new IllegalArgumentException("optimizer must be sgd, momentum or adam, got " + optimizer);
@@ -83,9 +92,10 @@ public record Recipe(
     }
 
     /**
-     * Returns the recipe for a zoo model: Adam for the seed's SimpleCNN, and for the ResNets
-     * Nesterov SGD at 0.1 with cosine decay, 5e-4 weight decay off BatchNorm and biases; the deep
-     * ones (56, 110 layers) train 160 epochs with 16-pixel Cutout, as the shipped se_resnet56 did.
+     * Returns the recipe for a zoo model: Adam for the seed's SimpleCNN, and for every ResNet
+     * Nesterov SGD at 0.1 with one epoch of warmup and cosine decay over 160 epochs, 5e-4 weight
+     * decay off BatchNorm and biases, and 16-pixel Cutout. One recipe for all depths, so that each
+     * SE or SK network and its plain twin are trained alike.
      *
      * @param model the zoo model's name
      * @return the recipe
@@ -94,9 +104,7 @@ public record Recipe(
         if (model.equals("simple_cnn")) {
             return new Recipe(10, 128, 1e-3f, LrSchedule.Kind.COSINE, 0, "adam", 0f, 0f, false, true, 0f, 0);
         }
-        boolean deep = model.endsWith("56") || model.endsWith("110");
-        return new Recipe(deep ? 160 : 120, 128, 0.1f, LrSchedule.Kind.COSINE, 1, "sgd", 0.9f, 5e-4f, false, true,
-                0f, deep ? 16 : 0);
+        return new Recipe(160, 128, 0.1f, LrSchedule.Kind.COSINE, 1, "sgd", 0.9f, 5e-4f, false, true, 0f, 16);
     }
 
     /**

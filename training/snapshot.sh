@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# Stages what a session must commit of running or finished runs, so that the next session resumes
+# them from the repository: each run's metrics.csv, curves.png, log, final model/ if there is one,
+# and only its newest complete checkpoint (older ones leave the index, so checkpoints are replaced
+# in the history rather than piling up).
+#   training/snapshot.sh RUN...      e.g. training/snapshot.sh resnet20 se_resnet20; then git commit
+set -euo pipefail
+cd "$(dirname "$0")/.."
+for run in "$@"; do
+    dir="training/$run"
+    [ -d "$dir" ] || { echo "snapshot.sh: no run $dir" >&2; exit 1; }
+    newest=$(ls -d "$dir"/checkpoints/epoch-* 2>/dev/null | while read -r c; do
+        [ -f "$c/state.json" ] && echo "$c"; done | sort | tail -n 1)
+    git rm -r -q --cached --ignore-unmatch "$dir/checkpoints" > /dev/null
+    for f in "$dir/metrics.csv" "$dir/curves.png" "training/$run.log" "$dir/model" $newest; do
+        [ -e "$f" ] && git add -f "$f"
+    done
+    echo "$run: staged ${newest:-no checkpoint}${newest:+ ($(basename "$newest"))}"
+done

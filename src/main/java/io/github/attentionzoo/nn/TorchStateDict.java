@@ -50,6 +50,7 @@ public final class TorchStateDict {
         if (!Files.isRegularFile(file)) {
             throw new NoSuchFileException(file.toString(), null, "state_dict file not found");
         }
+        StateDictFiles.check(file);
         NDList list;
         try (InputStream in = new BufferedInputStream(Files.newInputStream(file))) {
             list = NDList.decode(manager, in);
@@ -138,9 +139,23 @@ public final class TorchStateDict {
             throw new IllegalArgumentException(source + ": " + String.join("; ", problems.subList(0, shown))
                     + (problems.size() > shown ? "; and " + (problems.size() - shown) + " more" : ""));
         }
+        List<float[]> values = new ArrayList<>(torchNames.size());
+        for (String name : torchNames) {
+            float[] v = tensors.get(name).toType(DataType.FLOAT32, false).toFloatArray();
+            for (float x : v) {
+                if (!Float.isFinite(x)) {
+                    problems.add("tensor '" + name + "' holds " + x + " values");
+                    break;
+                }
+            }
+            values.add(v);
+        }
+        if (!problems.isEmpty()) {
+            // A NaN or Inf weight makes every prediction NaN; refuse it before anything is copied.
+            throw new IllegalArgumentException(source + ": " + String.join("; ", problems));
+        }
         for (int i = 0; i < torchNames.size(); i++) {
-            NDArray t = tensors.get(torchNames.get(i));
-            params.get(i).getValue().getArray().set(t.toType(DataType.FLOAT32, false).toFloatArray());
+            params.get(i).getValue().getArray().set(values.get(i));
         }
     }
 

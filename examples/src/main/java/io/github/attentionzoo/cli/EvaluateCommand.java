@@ -6,6 +6,7 @@ import io.github.attentionzoo.data.CifarSource;
 import io.github.attentionzoo.train.Evaluation;
 import io.github.attentionzoo.zoo.AtomicFiles;
 import io.github.attentionzoo.zoo.CifarTranslator;
+import io.github.attentionzoo.zoo.OutputGuard;
 import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.HeatMapChart;
 import org.knowm.xchart.HeatMapChartBuilder;
@@ -65,6 +66,7 @@ final class EvaluateCommand implements Callable<Integer> {
         System.out.print(table);
         System.out.printf(Locale.ROOT, "accuracy: %.4f%n", Evaluation.accuracy(m));
         if (output != null) {
+            OutputGuard.notAnInput(output, "--output", source.directory());
             Files.createDirectories(output);
             StringBuilder csv = new StringBuilder("true," + String.join(",", classes) + "\n");
             for (int t = 0; t < m.length; t++) {

@@ -11,6 +11,7 @@ import io.github.attentionzoo.nn.AttentionRecorder;
 import io.github.attentionzoo.zoo.AtomicFiles;
 import io.github.attentionzoo.zoo.CifarTranslatorFactory;
 import io.github.attentionzoo.zoo.ModelMetadata;
+import io.github.attentionzoo.zoo.OutputGuard;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -21,6 +22,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -53,12 +55,19 @@ final class ExplainCommand implements Callable<Integer> {
             throw new IllegalArgumentException("give IMAGE files, or --per-class with --data");
         }
         ModelMetadata metadata = source.metadata();
+        OutputGuard.notAnInput(output, "--output", source.directory());
+        List<String> stems = stems(images);
+        for (int i = 0; i < images.size(); i++) {
+            for (String ext : new String[] {".json", ".csv", ".png"}) {
+                OutputGuard.notAnInput(output.resolve(stems.get(i) + ext), "--output", images.toArray(new Path[0]));
+            }
+        }
         Files.createDirectories(output);
         try (Model model = source.load()) {
             Explainer explainer = new Explainer(model, metadata.inputSize);
             List<String> classes = CifarTranslatorFactory.synset(model);
-            for (Path image : images) {
-                explainImage(explainer, image, classes);
+            for (int i = 0; i < images.size(); i++) {
+                explainImage(explainer, images.get(i), stems.get(i), classes);
             }
             if (perClass) {
                 explainClasses(explainer, classes);
@@ -67,7 +76,23 @@ final class ExplainCommand implements Callable<Integer> {
         return 0;
     }
 
-    private void explainImage(Explainer explainer, Path image, List<String> classes) throws Exception {
+    /**
+     * The result files' names, one per image: its file name without extension, numbered from the
+     * second on when images from different folders share a name ({@code cat}, {@code cat-2}), so
+     * that no result replaces another.
+     */
+    static List<String> stems(List<Path> images) {
+        Map<String, Integer> seen = new HashMap<>();
+        List<String> stems = new ArrayList<>();
+        for (Path image : images) {
+            String stem = image.getFileName().toString().replaceFirst("\\.[^.]*$", "");
+            int n = seen.merge(stem, 1, Integer::sum);
+            stems.add(n == 1 ? stem : stem + "-" + n);
+        }
+        return stems;
+    }
+
+    private void explainImage(Explainer explainer, Path image, String stem, List<String> classes) throws Exception {
         Explainer.Explanation e = explainer.explain(Images.read(image, 128));
         Integer[] order = new Integer[e.probabilities().length];
         for (int i = 0; i < order.length; i++) {
@@ -102,7 +127,6 @@ final class ExplainCommand implements Callable<Integer> {
         }
         json.put("se_gates", se);
         json.put("sk_branch_weights", sk);
-        String stem = image.getFileName().toString().replaceFirst("\\.[^.]*$", "");
         String text = new GsonBuilder().setPrettyPrinting().create().toJson(json);
         AtomicFiles.write(output.resolve(stem + ".json"), out -> out.write(text.getBytes(StandardCharsets.UTF_8)));
         AtomicFiles.write(output.resolve(stem + ".csv"), out -> out.write(csv.toString().getBytes(StandardCharsets.UTF_8)));

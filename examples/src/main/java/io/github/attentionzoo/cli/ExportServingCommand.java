@@ -1,8 +1,12 @@
 package io.github.attentionzoo.cli;
 
+import ai.djl.Model;
+import io.github.attentionzoo.nn.SqueezeExcitation;
 import io.github.attentionzoo.zoo.AtomicFiles;
+import io.github.attentionzoo.zoo.CifarTranslatorFactory;
 import io.github.attentionzoo.zoo.ModelArtifacts;
 import io.github.attentionzoo.zoo.ModelMetadata;
+import io.github.attentionzoo.zoo.OutputGuard;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -22,19 +26,41 @@ final class ExportServingCommand implements Callable<Integer> {
     @Option(names = "--output", required = true, description = "The directory to write (replaced atomically).")
     Path output;
 
+    @Option(names = "--force", description = "Replace --output even when it holds files that are not a model directory's.")
+    boolean force;
+
     @Override
     public Integer call() throws Exception {
         Path from = source.directory();
+        OutputGuard.notAnInput(output, "--output", from);
+        OutputGuard.replaceableDirectory(output, "--output", force);
         ModelMetadata metadata = ModelMetadata.read(from);
         Path params = ModelArtifacts.findParams(from, metadata.architecture);
-        List<String> synset = Files.readAllLines(from.resolve(ModelArtifacts.SYNSET));
+        List<String> synset;
+        // Loaded once, so that weights, metadata and class names that contradict each other are refused, not copied.
+        try (Model model = ModelArtifacts.load(from, null)) {
+            synset = CifarTranslatorFactory.synset(model);
+        }
         AtomicFiles.writeDirectory(output, tmp -> {
             Files.copy(params, tmp.resolve(params.getFileName()));
             ModelArtifacts.writeDescription(tmp, metadata, synset);
         });
-        System.out.println("wrote " + output + " (" + metadata.architecture + "); serve it with DJL Serving:");
-        System.out.println("  djl-serving -m " + metadata.architecture + "=file://" + output.toAbsolutePath());
-        System.out.println("  (with attentionzoo-model-zoo and attentionzoo-layers jars in DJL Serving's deps/ folder)");
+        Path abs = output.toAbsolutePath().normalize();
+        System.out.println("wrote " + abs + " (" + metadata.architecture + "); to serve it with DJL Serving:");
+        System.out.println("  1. put the two jars in the server's own deps folder (not the model folder):");
+        System.out.println("     cp " + jarOf(SqueezeExcitation.class) + " " + jarOf(ModelArtifacts.class)
+                + " \"$MODEL_SERVER_HOME/deps/\"");
+        System.out.println("  2. djl-serving -m " + metadata.architecture + "=file://" + abs);
+        System.out.println("  3. curl -T image.png http://localhost:8080/predictions/" + metadata.architecture);
         return 0;
+    }
+
+    /** Where a class was loaded from: the jar a user copies into the server's deps folder. */
+    private static String jarOf(Class<?> type) {
+        try {
+            return Path.of(type.getProtectionDomain().getCodeSource().getLocation().toURI()).toString();
+        } catch (java.net.URISyntaxException | RuntimeException e) {
+            return type.getPackageName() + " jar";
+        }
     }
 }

@@ -7,6 +7,7 @@ import ai.djl.nn.Parameter;
 import ai.djl.util.PairList;
 import io.github.attentionzoo.zoo.AtomicFiles;
 import io.github.attentionzoo.zoo.ModelMetadata;
+import io.github.attentionzoo.zoo.OutputGuard;
 import io.github.attentionzoo.zoo.TorchLayouts;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -28,6 +29,8 @@ final class ExportTorchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        OutputGuard.writableFile(output, "--output");
+        OutputGuard.notAnInput(output, "--output", source.directory());
         ModelMetadata metadata = source.metadata();
         List<String> names = TorchLayouts.names(metadata.architecture);
         try (Model model = source.load()) {

@@ -10,6 +10,7 @@ import io.github.attentionzoo.train.FineTuning;
 import io.github.attentionzoo.train.Recipe;
 import io.github.attentionzoo.train.TrainingRun;
 import io.github.attentionzoo.zoo.CifarTranslator;
+import io.github.attentionzoo.zoo.OutputGuard;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -89,6 +90,7 @@ final class FinetuneCommand implements Callable<Integer> {
                 base.optimizer(), base.momentum(), base.weightDecay(), base.decayNormAndBias(),
                 base.decayExcitation(), 0f, 0);
         Path out = output != null ? output : Path.of("runs", tuning.metadata().architecture + "-finetune");
+        OutputGuard.notAnInput(out, "--output", dir);
         try (Model model = tuning.model()) {
             TrainingRun run = new TrainingRun(model, tuning.metadata(), recipe, train, test, description, out, resume, seed)
                     .withLog(System.out, !noProgress)

@@ -9,6 +9,7 @@ import io.github.attentionzoo.zoo.Architectures;
 import io.github.attentionzoo.zoo.CifarTranslatorFactory;
 import io.github.attentionzoo.zoo.ModelArtifacts;
 import io.github.attentionzoo.zoo.ModelMetadata;
+import io.github.attentionzoo.zoo.OutputGuard;
 import io.github.attentionzoo.zoo.TorchLayouts;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -32,6 +33,9 @@ final class ImportTorchCommand implements Callable<Integer> {
     @Option(names = "--output", required = true, description = "The model directory to write (replaced atomically).")
     Path output;
 
+    @Option(names = "--force", description = "Replace --output even when it holds files that are not a model directory's.")
+    boolean force;
+
     @Option(names = "--num-classes", description = "Classes (default: read from fc.weight).")
     Integer numClasses;
 
@@ -44,6 +48,8 @@ final class ImportTorchCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Architectures.Spec spec = Architectures.spec(model);
+        OutputGuard.notAnInput(output, "--output", stateDict);
+        OutputGuard.replaceableDirectory(output, "--output", force);
         try (NDManager manager = NDManager.newBaseManager()) {
             TorchStateDict dict = TorchStateDict.read(manager, stateDict);
             List<String> names = TorchLayouts.forStateDict(model, dict.names());

@@ -3,9 +3,11 @@ package io.github.attentionzoo.cli;
 import ai.djl.Model;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.types.Shape;
 import ai.djl.training.ParameterStore;
 import io.github.attentionzoo.data.Npy;
 import io.github.attentionzoo.zoo.ModelArtifacts;
+import io.github.attentionzoo.zoo.OutputGuard;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -28,7 +30,10 @@ final class InferCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        OutputGuard.writableFile(output, "--output");
+        OutputGuard.notAnInput(output, "--output", modelDir, input);
         try (Model model = ModelArtifacts.load(modelDir, null)) {
+            checkShape(Npy.header(input).shape(), input);
             NDArray x = Npy.read(model.getNDManager(), input);
             checkInput(x, input);
             NDArray y = model.getBlock().forward(new ParameterStore(model.getNDManager(), false), new NDList(x), false).head();
@@ -36,6 +41,33 @@ final class InferCommand implements Callable<Integer> {
             System.out.println("wrote " + y.getShape() + " to " + output);
         }
         return 0;
+    }
+
+    /**
+     * The most pixel positions (images times height times width) one call takes: 1,024 CIFAR
+     * images. Activation memory grows with it, so a larger tensor is refused before it is read.
+     */
+    static final long MAX_PIXELS = 1024L * 32 * 32;
+
+    /** Rejects, from the header alone, a shape the network cannot take or that would exhaust memory. */
+    static void checkShape(long[] shape, Path source) {
+        String text = new Shape(shape).toString();
+        if (shape.length != 4) {
+            throw new IllegalArgumentException(source + ": expected a rank-4 NCHW tensor [N, 3, H, W], got shape " + text);
+        }
+        if (shape[1] != 3) {
+            throw new IllegalArgumentException(source + ": expected 3 input channels (RGB), got " + shape[1]
+                    + " (shape " + text + ")");
+        }
+        if (shape[0] == 0 || shape[2] == 0 || shape[3] == 0) {
+            throw new IllegalArgumentException(source + ": shape " + text + " holds no pixels");
+        }
+        long pixels = shape[0] * shape[2] * shape[3];
+        if (pixels > MAX_PIXELS) {
+            throw new IllegalArgumentException(String.format(java.util.Locale.ROOT,
+                    "%s: shape %s is %,d pixel positions per channel; at most %,d (1,024 images of 32x32) per call,"
+                            + " so split it", source, text, pixels, MAX_PIXELS));
+        }
     }
 
     /** Rejects what the network would silently turn into garbage. */

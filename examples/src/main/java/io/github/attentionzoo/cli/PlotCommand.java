@@ -2,6 +2,7 @@ package io.github.attentionzoo.cli;
 
 import io.github.attentionzoo.train.EpochMetrics;
 import io.github.attentionzoo.train.TrainingPlots;
+import io.github.attentionzoo.zoo.OutputGuard;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -26,6 +27,8 @@ final class PlotCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         var history = EpochMetrics.read(metrics);
         Path png = output != null ? output : metrics.toAbsolutePath().resolveSibling("curves.png");
+        OutputGuard.writableFile(png, "--output");
+        OutputGuard.notAnInput(png, "--output", metrics);
         TrainingPlots.curves(history, title, png);
         System.out.println("wrote " + png + " (" + history.size() + " epochs)");
         return 0;

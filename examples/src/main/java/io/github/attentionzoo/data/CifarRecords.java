@@ -189,9 +189,26 @@ public final class CifarRecords {
             if (!Files.isRegularFile(file)) {
                 throw new NoSuchFileException(file.toString(), null, "CIFAR-10 file missing");
             }
+            checkFileSize(Files.size(file), file.toString());
             parts.add(parse(Files.readAllBytes(file), file.toString()));
         }
         return parts.size() == 1 ? parts.get(0) : concat(parts);
+    }
+
+    /**
+     * The most bytes one CIFAR file may hold: ten times the official 10,000 records. Checked before
+     * anything is allocated, so that a huge (or sparse) file is refused with a sentence, not an
+     * {@code OutOfMemoryError}.
+     */
+    static final long MAX_FILE_BYTES = 100_000L * RECORD_BYTES;
+
+    /** Refuses a CIFAR file (or archive entry) whose size cannot be a CIFAR-10 binary file. */
+    static void checkFileSize(long bytes, String source) {
+        if (bytes > MAX_FILE_BYTES) {
+            throw new CifarFormatException(String.format(Locale.ROOT,
+                    "%s: %,d bytes is too large for a CIFAR-10 binary file (at most %,d records of %d bytes)",
+                    source, bytes, MAX_FILE_BYTES / RECORD_BYTES, RECORD_BYTES));
+        }
     }
 
     private static Path findFile(Path dir, String name) {
@@ -223,6 +240,7 @@ public final class CifarRecords {
                 String base = entry.name().substring(entry.name().lastIndexOf('/') + 1);
                 int idx = names.indexOf(base);
                 if (idx >= 0 && entry.isFile()) {
+                    checkFileSize(entry.size(), archive + "!" + entry.name());
                     found[idx] = tar.readContent();
                 }
             }

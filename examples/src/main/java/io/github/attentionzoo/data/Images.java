@@ -14,12 +14,20 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.Iterator;
+import java.util.Locale;
 
 /**
  * Reads image files for prediction with bounded memory: a large image is subsampled while it is
  * decoded (never held at full size), and grayscale, palette or alpha images become plain RGB.
  */
 public final class Images {
+
+    /** The largest side an image header may declare; PNG allows 2^31, no photograph comes near 2^15. */
+    public static final int MAX_SIDE = 32_768;
+    /** The most pixels an image header may declare (a 16k x 16k image). */
+    public static final long MAX_PIXELS = 1L << 28;
+    /** The most pixels decoded into memory (4 MiB of RGB ints is 16 MiB); larger images are subsampled. */
+    static final long MAX_DECODED = 1L << 22;
 
     private Images() {}
 
@@ -45,11 +53,21 @@ public final class Images {
                 reader.setInput(in, true, true);
                 int w = reader.getWidth(0);
                 int h = reader.getHeight(0);
+                // The header's size, checked before any pixel is decoded: a few bytes can declare gigapixels.
+                if (w <= 0 || h <= 0 || w > MAX_SIDE || h > MAX_SIDE || (long) w * h > MAX_PIXELS) {
+                    throw new IllegalArgumentException(String.format(Locale.ROOT,
+                            "%s: declares %d x %d pixels; at most %d per side and %,d in all are read", file, w, h,
+                            MAX_SIDE, MAX_PIXELS));
+                }
+                // Subsample to about maxSide on the short side, and never decode more than MAX_DECODED pixels.
                 int step = Math.max(1, Math.min(w, h) / Math.max(1, maxSide));
+                step = Math.max(step, (int) Math.ceil(Math.sqrt((double) w * h / MAX_DECODED)));
                 ImageReadParam param = reader.getDefaultReadParam();
                 param.setSourceSubsampling(step, step, 0, 0);
                 BufferedImage decoded = reader.read(0, param);
                 return ImageFactory.getInstance().fromImage(toRgb(decoded));
+            } catch (IllegalArgumentException e) {
+                throw e;
             } catch (IOException | RuntimeException e) {
                 throw new IOException(file + ": corrupt or unsupported image (" + e.getMessage() + ")", e);
             } finally {

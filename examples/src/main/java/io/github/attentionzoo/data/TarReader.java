@@ -60,12 +60,20 @@ final class TarReader {
         if (pending > Integer.MAX_VALUE - 8) {
             throw new CifarFormatException(source + ": archive entry too large");
         }
-        byte[] data = readFully((int) pending);
-        if (data == null) {
-            throw new EOFException("archive ends inside an entry");
+        // Grown as bytes arrive, not allocated at the declared size: a header may lie.
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream((int) Math.min(pending, 1 << 20));
+        byte[] chunk = new byte[1 << 16];
+        long left = pending;
+        while (left > 0) {
+            int r = in.read(chunk, 0, (int) Math.min(chunk.length, left));
+            if (r < 0) {
+                throw new EOFException("archive ends inside an entry");
+            }
+            out.write(chunk, 0, r);
+            left -= r;
         }
         pending = 0;
-        return data;
+        return out.toByteArray();
     }
 
     private byte[] readFully(int n) throws IOException {

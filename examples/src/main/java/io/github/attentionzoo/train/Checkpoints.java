@@ -10,6 +10,7 @@ import com.google.gson.JsonParseException;
 import io.github.attentionzoo.zoo.AtomicFiles;
 import io.github.attentionzoo.zoo.ModelArtifacts;
 import io.github.attentionzoo.zoo.ModelMetadata;
+import io.github.attentionzoo.zoo.TextFiles;
 
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
@@ -111,6 +112,8 @@ public final class Checkpoints {
         try (Stream<Path> s = Files.list(root)) {
             return s.filter(p -> p.getFileName().toString().matches("epoch-\\d{4,}"))
                     .filter(Files::isDirectory)
+                    // A checkpoint is renamed into place whole; a folder without its state is someone else's.
+                    .filter(p -> Files.isRegularFile(p.resolve("state.json")))
                     .sorted(Comparator.comparing(p -> p.getFileName().toString()))
                     .toList();
         }
@@ -136,13 +139,14 @@ public final class Checkpoints {
      */
     public static State readState(Path dir) throws IOException {
         try {
-            State s = GSON.fromJson(Files.readString(dir.resolve("state.json")), State.class);
+            State s = GSON.fromJson(TextFiles.read(dir.resolve("state.json")), State.class);
             if (s == null || s.model == null) {
                 throw new IOException(dir + "/state.json: incomplete checkpoint state");
             }
             return s;
         } catch (JsonParseException e) {
-            throw new IOException(dir + "/state.json: corrupt checkpoint state: " + e.getMessage(), e);
+            throw new IOException(dir + "/state.json: corrupt checkpoint state: "
+                    + ModelMetadata.firstLine(e.getMessage()), e);
         }
     }
 
@@ -175,8 +179,12 @@ public final class Checkpoints {
      * @throws IOException when the file cannot be read
      */
     public static NDList readOptimizerState(Path dir, NDManager manager) throws IOException {
-        try (InputStream in = new BufferedInputStream(Files.newInputStream(dir.resolve("optimizer.ndlist")))) {
+        Path file = dir.resolve("optimizer.ndlist");
+        try (InputStream in = new BufferedInputStream(Files.newInputStream(file))) {
             return NDList.decode(manager, in);
+        } catch (IOException | RuntimeException e) {
+            String reason = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+            throw new IOException(file + ": optimizer state is corrupt or truncated (" + reason + ")", e);
         }
     }
 }

@@ -1,8 +1,8 @@
 package io.github.attentionzoo.train;
 
+import io.github.attentionzoo.zoo.TextFiles;
+
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -53,7 +53,7 @@ public record EpochMetrics(
      * @throws IOException naming the file and line when the header or a row is not in this format
      */
     public static List<EpochMetrics> read(Path file) throws IOException {
-        List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+        List<String> lines = TextFiles.readLines(file);
         if (lines.isEmpty() || !lines.get(0).trim().equals(HEADER)) {
             throw new IOException(file + ": expected the header '" + HEADER + "'");
         }

@@ -27,6 +27,7 @@ import io.github.attentionzoo.zoo.AtomicFiles;
 import io.github.attentionzoo.zoo.CifarTranslator;
 import io.github.attentionzoo.zoo.ModelArtifacts;
 import io.github.attentionzoo.zoo.ModelMetadata;
+import io.github.attentionzoo.zoo.OutputGuard;
 
 import java.io.IOException;
 import java.io.PrintStream;
@@ -37,8 +38,8 @@ import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 import java.util.function.Consumer;
 
@@ -180,6 +181,8 @@ public final class TrainingRun {
      * @throws TrainingDivergedException when the loss becomes NaN or infinite
      */
     public Checkpoints.State run() throws IOException {
+        // Checked before the first epoch: the final model replaces <output>/model whole, hours later.
+        OutputGuard.replaceableDirectory(output.resolve("model"), "--output", false);
         Files.createDirectories(output);
         Checkpoints checkpoints = new Checkpoints(output);
         Device[] devices = Engine.getInstance().getDevices();
@@ -349,9 +352,10 @@ public final class TrainingRun {
                 double[] result = step(trainer, batch);
                 if (!Double.isFinite(result[0])) {
                     throw new TrainingDivergedException(String.format(Locale.ROOT,
-                            "loss became %s at epoch %d, step %d (lr %.4g); stopped, the last good"
-                                    + " checkpoint is kept: lower --lr and --resume",
-                            result[0], epoch + 1, state.step, optimizer.currentLr()));
+                            "loss became %s at epoch %d, step %d (lr %.4g); stopped with the last good checkpoint"
+                                    + " kept in %s. A resume repeats the same steps, so start a new run with a lower"
+                                    + " --lr and another --output",
+                            result[0], epoch + 1, state.step, optimizer.currentLr(), output));
                 }
                 lossSum += result[0] * batch.getSize();
                 correct += (long) result[1];

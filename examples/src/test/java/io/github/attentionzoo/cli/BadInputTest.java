@@ -146,7 +146,7 @@ class BadInputTest {
         assertMentions(fails("train", "--model", "resnet20", "--data", "embedded", "--batch-size", "-4"),
                 "batch size must be positive");
         assertMentions(fails("train", "--model", "resnet20", "--data", "embedded", "--lr", "-0.1"),
-                "learning rate must be positive");
+                "learning rate (--lr) must be a finite number > 0");
         assertMentions(fails("train", "--model", "resnet20", "--data", "embedded", "--threads", "0"),
                 "--threads must be positive, got 0");
         assertMentions(fails("train", "--model", "resnet20", "--data", "embedded", "--schedule", "linear"),

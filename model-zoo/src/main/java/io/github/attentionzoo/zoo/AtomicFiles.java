@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.channels.FileChannel;
 import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.FileSystemException;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -56,8 +57,10 @@ public final class AtomicFiles {
     public static void write(Path target, StreamWriter writer) throws IOException {
         Path dir = target.toAbsolutePath().getParent();
         Files.createDirectories(dir);
-        Path tmp = Files.createTempFile(dir, "." + target.getFileName(), ".tmp");
+        removeStale(dir, "." + target.getFileName() + ".", ".tmp");
+        Path tmp = null;
         try {
+            tmp = Files.createTempFile(dir, "." + target.getFileName() + ".", ".tmp");
             readable(tmp, "rw-r--r--");
             try (OutputStream out = Files.newOutputStream(tmp)) {
                 writer.write(out);
@@ -65,8 +68,38 @@ public final class AtomicFiles {
             fsync(tmp);
             move(tmp, target);
             fsync(dir);
+        } catch (FileSystemException e) {
+            // The user named the target, not our temporary file: say which write failed, and why.
+            String reason = e.getReason() != null ? e.getReason() : e.getClass().getSimpleName();
+            throw new FileSystemException(target.toString(), null, "could not be written (" + reason + ")");
         } finally {
-            Files.deleteIfExists(tmp);
+            if (tmp != null) {
+                Files.deleteIfExists(tmp);
+            }
+        }
+    }
+
+    /** Temporary files of a write older than this were left by a process that died; newer ones may be live. */
+    static final java.time.Duration STALE = java.time.Duration.ofMinutes(10);
+
+    /**
+     * Deletes what interrupted writes of one target left behind: entries named {@code prefix...suffix}
+     * older than {@link #STALE}, so they do not pile up.
+     */
+    private static void removeStale(Path dir, String prefix, String suffix) throws IOException {
+        java.nio.file.attribute.FileTime cutoff = java.nio.file.attribute.FileTime.from(
+                java.time.Instant.now().minus(STALE));
+        try (var entries = Files.list(dir)) {
+            for (Path p : (Iterable<Path>) entries::iterator) {
+                String name = p.getFileName().toString();
+                if (name.startsWith(prefix) && name.endsWith(suffix) && !name.equals(prefix + suffix)
+                        && !name.endsWith(".previous")
+                        && Files.getLastModifiedTime(p, java.nio.file.LinkOption.NOFOLLOW_LINKS).compareTo(cutoff) < 0) {
+                    deleteTree(p);
+                }
+            }
+        } catch (IOException e) {
+            // Cleaning up is a courtesy; the write itself must not fail for it.
         }
     }
 
@@ -92,6 +125,7 @@ public final class AtomicFiles {
             // Left by a replacement that crashed while deleting it.
             deleteTree(old);
         }
+        removeStale(parent, "." + target.getFileName() + ".", "");
         Path tmp = Files.createTempDirectory(parent, "." + target.getFileName() + ".");
         try {
             readable(tmp, "rwxr-xr-x");

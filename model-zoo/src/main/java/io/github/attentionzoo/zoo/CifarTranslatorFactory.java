@@ -45,15 +45,22 @@ public class CifarTranslatorFactory extends ImageClassificationTranslatorFactory
      */
     public static List<String> synset(Model model) {
         Path dir = model.getModelPath();
-        if (dir != null && Files.isRegularFile(dir.resolve(ModelArtifacts.SYNSET))) {
+        String classes = model.getProperty("attentionzoo.num_classes");
+        if (dir != null && Files.exists(dir.resolve(ModelArtifacts.SYNSET))) {
+            Path file = dir.resolve(ModelArtifacts.SYNSET);
+            List<String> names;
             try {
-                return Files.readAllLines(dir.resolve(ModelArtifacts.SYNSET)).stream()
-                        .map(String::trim).filter(s -> !s.isEmpty()).toList();
+                names = TextFiles.readLines(file).stream().map(String::trim).filter(s -> !s.isEmpty()).toList();
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
+            if (classes != null && names.size() != Integer.parseInt(classes)) {
+                // Fewer names would drop classes from every answer, more would name classes that do not exist.
+                throw new IllegalArgumentException(file + ": " + names.size() + " class names, but the model has "
+                        + classes + " outputs; give one name per line for each class");
+            }
+            return names;
         }
-        String classes = model.getProperty("attentionzoo.num_classes");
         return CifarTranslator.defaultSynset(classes == null ? 10 : Integer.parseInt(classes));
     }
 }

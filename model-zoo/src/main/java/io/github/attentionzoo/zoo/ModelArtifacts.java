@@ -3,9 +3,12 @@ package io.github.attentionzoo.zoo;
 import ai.djl.Device;
 import ai.djl.MalformedModelException;
 import ai.djl.Model;
+import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
+import ai.djl.nn.Parameter;
+import ai.djl.util.PairList;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -128,11 +131,39 @@ public final class ModelArtifacts {
      */
     public static void loadParameters(Model model, Path dir, ModelMetadata metadata) throws IOException {
         Path params = findParams(dir, metadata.architecture);
+        if (Files.size(params) == 0) {
+            throw new IOException(params + ": parameter file is empty");
+        }
         try {
             model.load(dir, metadata.architecture);
         } catch (MalformedModelException | IOException | RuntimeException e) {
+            String reason = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
             throw new IOException(params + ": parameters are corrupt, truncated or do not fit "
-                    + metadata.architecture + " (" + e.getMessage() + ")", e);
+                    + metadata.architecture + " (" + reason + ")", e);
+        }
+        checkShapes(model, params, metadata);
+    }
+
+    /**
+     * Compares every loaded parameter's shape with the one the metadata's architecture and options
+     * give: DJL takes a stored array as it is, so metadata whose {@code num_classes} or SE widths
+     * contradict the weights would otherwise load, and be copied on export.
+     */
+    private static void checkShapes(Model model, Path params, ModelMetadata metadata) throws IOException {
+        Block expected = newBlock(metadata);
+        try (NDManager manager = NDManager.newBaseManager()) {
+            expected.initialize(manager, DataType.FLOAT32, new Shape(1, 3, metadata.inputSize, metadata.inputSize));
+            PairList<String, Parameter> want = expected.getParameters();
+            PairList<String, Parameter> got = model.getBlock().getParameters();
+            for (int i = 0; i < want.size(); i++) {
+                Shape w = want.get(i).getValue().getArray().getShape();
+                Shape g = got.get(i).getValue().getArray().getShape();
+                if (!w.equals(g)) {
+                    throw new IOException(String.format("%s: parameter %s has shape %s, but %s with the options in %s"
+                            + " (%s) needs %s: the metadata does not describe these weights", params,
+                            got.get(i).getKey(), g, metadata.architecture, ModelMetadata.FILE, metadata.options, w));
+                }
+            }
         }
     }
 

@@ -51,10 +51,10 @@ public final class ModelMetadata {
      */
     public static ModelMetadata read(Path dir) throws IOException {
         Path file = AtomicFiles.recover(dir).resolve(FILE);
-        if (!Files.isRegularFile(file)) {
+        if (Files.notExists(file)) {
             throw new NoSuchFileException(file.toString(), null, "not an attentionzoo model directory (no " + FILE + ")");
         }
-        return parse(Files.readString(file, StandardCharsets.UTF_8), file.toString());
+        return parse(TextFiles.read(file), file.toString());
     }
 
     /**
@@ -74,7 +74,8 @@ public final class ModelMetadata {
             Architectures.spec(m.architecture);
             return m;
         } catch (JsonParseException e) {
-            throw new IOException(source + ": corrupt metadata: " + e.getMessage(), e);
+            // Gson's messages add a second line with a link; the first says what is wrong.
+            throw new IOException(source + ": corrupt metadata: " + firstLine(e.getMessage()), e);
         }
     }
 
@@ -104,5 +105,15 @@ public final class ModelMetadata {
      */
     public int numClasses() {
         return Architectures.options(architecture, options).numClasses();
+    }
+
+    /**
+     * Returns the first line of a message, for parsers whose messages run over several lines.
+     *
+     * @param message a message, or null
+     * @return its first line, or an empty string
+     */
+    public static String firstLine(String message) {
+        return message == null ? "" : message.lines().findFirst().orElse("");
     }
 }

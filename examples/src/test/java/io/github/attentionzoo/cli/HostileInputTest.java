@@ -1,0 +1,263 @@
+package io.github.attentionzoo.cli;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import io.github.attentionzoo.data.Npy;
+import io.github.attentionzoo.nn.TorchStateDict;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import javax.imageio.ImageIO;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayOutputStream;
+import java.io.RandomAccessFile;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.zip.CRC32;
+import java.util.zip.GZIPOutputStream;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipOutputStream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Inputs that lie about their size, values that would be misread, and files that would hang or
+ * crash a naive reader: each is refused, before anything of the declared size is allocated, with
+ * one line naming the file or option, or (byte order) read correctly.
+ */
+class HostileInputTest {
+
+    @TempDir static Path shared;
+    static Path model;
+
+    @BeforeAll
+    static void importModel() {
+        model = CliSupport.importedSeResNet20(shared);
+    }
+
+    private static String fails(String... args) {
+        CliSupport.Result r = CliSupport.run(args);
+        assertNotEquals(0, r.status(), "should fail: " + String.join(" ", args) + "\n" + r.out());
+        String err = r.err().strip();
+        assertEquals(1, err.lines().count(), "one line, no stack trace:\n" + err);
+        return err;
+    }
+
+    private static void assertMentions(String err, String... parts) {
+        for (String p : parts) {
+            assertTrue(err.contains(p), "expected '" + p + "' in: " + err);
+        }
+    }
+
+    /** A .npy file: the header as NumPy writes it, then the given data bytes. */
+    static byte[] npy(String descr, String shape, byte[] data) {
+        String dict = "{'descr': '" + descr + "', 'fortran_order': False, 'shape': (" + shape + "), }";
+        int pad = 64 - (10 + dict.length() + 1) % 64;
+        String header = dict + " ".repeat(pad) + "\n";
+        ByteBuffer b = ByteBuffer.allocate(10 + header.length() + data.length).order(ByteOrder.LITTLE_ENDIAN);
+        b.put(new byte[] {(byte) 0x93, 'N', 'U', 'M', 'P', 'Y', 1, 0}).putShort((short) header.length());
+        b.put(header.getBytes(StandardCharsets.ISO_8859_1)).put(data);
+        return b.array();
+    }
+
+    /** A PNG whose header declares width x height but holds a 1x1 image's data (the CRC is right). */
+    static byte[] lyingPng(int width, int height) throws Exception {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ImageIO.write(new BufferedImage(1, 1, BufferedImage.TYPE_INT_RGB), "png", out);
+        byte[] png = out.toByteArray();
+        ByteBuffer b = ByteBuffer.wrap(png);
+        b.putInt(16, width).putInt(20, height);
+        CRC32 crc = new CRC32();
+        crc.update(png, 12, 17);
+        b.putInt(29, (int) crc.getValue());
+        return png;
+    }
+
+    /** Runs the CLI in a child JVM with a small heap, as a user's process would meet a hostile file. */
+    static List<String> childJvm(String... args) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx128m", "-XX:MaxDirectMemorySize=64m", "-Dai.djl.offline=true",
+                "-cp", System.getProperty("java.class.path"), "io.github.attentionzoo.cli.Main"));
+        cmd.addAll(List.of(args));
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        assertTrue(p.waitFor(120, TimeUnit.SECONDS), "finished");
+        String text = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        List<String> lines = text.lines().filter(l -> !l.contains("Warning:")).toList();
+        assertNotEquals(0, p.exitValue(), text);
+        return lines;
+    }
+
+    @Test
+    void sizesAreCheckedBeforeAnythingIsAllocated(@TempDir Path dir) throws Exception {
+        Path png = dir.resolve("wide.png");
+        Files.write(png, lyingPng(2_000_000, 1));
+        List<String> lines = childJvm("predict", "--model-dir", model.toString(), png.toString());
+        assertEquals(1, lines.size(), String.join("\n", lines));
+        assertMentions(lines.get(0), "wide.png", "declares 2000000 x 1 pixels");
+
+        Path lyingNpy = dir.resolve("lying.npy");
+        Files.write(lyingNpy, npy("<f4", "1, 3, 4096, 4096", new byte[64]));
+        lines = childJvm("infer", "--model-dir", model.toString(), "--input", lyingNpy.toString(), "--output",
+                dir.resolve("y.npy").toString());
+        assertEquals(1, lines.size(), String.join("\n", lines));
+        assertMentions(lines.get(0), "lying.npy", "declares <f4 [1, 3, 4096, 4096]", "64 bytes follow");
+
+        Path tooBig = dir.resolve("big.npy");
+        Files.write(tooBig, npy("<f4", "1, 3, 1025, 1024", new byte[4 * 3 * 1025 * 1024]));
+        assertMentions(fails("infer", "--model-dir", model.toString(), "--input", tooBig.toString(), "--output",
+                dir.resolve("y.npy").toString()), "big.npy", "(1, 3, 1025, 1024)", "1,049,600 pixel positions", "split it");
+
+        Path npz = dir.resolve("lying.npz");
+        try (ZipOutputStream zip = new ZipOutputStream(Files.newOutputStream(npz))) {
+            zip.putNextEntry(new ZipEntry("conv1.weight.npy"));
+            zip.write(npy("<f4", "1000000, 1000000", new byte[16]));
+        }
+        assertMentions(fails("import-torch", "--model", "simple_cnn", "--state-dict", npz.toString(), "--output",
+                dir.resolve("m").toString()), "lying.npz!conv1.weight.npy", "declares <f4 [1000000, 1000000]");
+
+        Path safetensors = dir.resolve("lying.safetensors");
+        Files.write(safetensors, ByteBuffer.allocate(16).order(ByteOrder.LITTLE_ENDIAN).putLong(1L << 40).array());
+        assertMentions(fails("import-torch", "--model", "simple_cnn", "--state-dict", safetensors.toString(),
+                "--output", dir.resolve("m").toString()), "lying.safetensors", "its header would be");
+
+        Path tgz = dir.resolve("cifar-10-binary.tar.gz");
+        try (GZIPOutputStream gz = new GZIPOutputStream(Files.newOutputStream(tgz))) {
+            byte[] header = new byte[512];
+            byte[] name = "cifar-10-batches-bin/test_batch.bin".getBytes(StandardCharsets.US_ASCII);
+            System.arraycopy(name, 0, header, 0, name.length);
+            byte[] size = String.format("%011o", 4L << 30).getBytes(StandardCharsets.US_ASCII);
+            System.arraycopy(size, 0, header, 124, size.length);
+            header[156] = '0';
+            gz.write(header);
+            gz.write(new byte[512]);
+        }
+        assertMentions(fails("evaluate", "--model-dir", model.toString(), "--data", tgz.toString()),
+                "test_batch.bin", "too large for a CIFAR-10 binary file");
+
+        Path sparse = Files.createDirectories(dir.resolve("sparse"));
+        try (RandomAccessFile f = new RandomAccessFile(sparse.resolve("test_batch.bin").toFile(), "rw")) {
+            f.setLength(30L << 30);
+        }
+        assertMentions(fails("evaluate", "--model-dir", model.toString(), "--data", sparse.toString()),
+                "test_batch.bin", "too large for a CIFAR-10 binary file");
+    }
+
+    @Test
+    void valuesAreReadAsWrittenOrRefused(@TempDir Path dir) throws Exception {
+        // A big-endian input tensor gives the same logits as the little-endian original.
+        Path le = TorchParityTest.FIXTURES.resolve("se_resnet20.input.npy");
+        try (NDManager manager = NDManager.newBaseManager()) {
+            NDArray x = Npy.read(manager, le);
+            ByteBuffer be = ByteBuffer.allocate((int) x.size() * 4).order(ByteOrder.BIG_ENDIAN);
+            be.asFloatBuffer().put(x.toFloatArray());
+            Path bigEndian = dir.resolve("be.npy");
+            Files.write(bigEndian, npy(">f4", "2, 3, 32, 32", be.array()));
+            assertEquals(0, CliSupport.run("infer", "--model-dir", model.toString(), "--input", le.toString(),
+                    "--output", dir.resolve("le-out.npy").toString()).status());
+            CliSupport.Result r = CliSupport.run("infer", "--model-dir", model.toString(), "--input",
+                    bigEndian.toString(), "--output", dir.resolve("be-out.npy").toString());
+            assertEquals(0, r.status(), r.err());
+            assertTrue(Npy.read(manager, dir.resolve("le-out.npy")).contentEquals(Npy.read(manager, dir.resolve("be-out.npy"))),
+                    "big-endian input read as written");
+
+            // A big-endian or non-finite tensor in a state_dict is refused, naming it.
+            TorchStateDict full = TorchStateDict.read(manager, TorchParityTest.FIXTURES.resolve("simple_cnn.npz"));
+            Path beDict = dir.resolve("be.npz");
+            Path nanDict = dir.resolve("nan.npz");
+            try (ZipOutputStream zip = new ZipOutputStream(Files.newOutputStream(beDict))) {
+                for (String name : full.names()) {
+                    NDArray t = full.get(name);
+                    zip.putNextEntry(new ZipEntry(name + ".npy"));
+                    ByteBuffer data = ByteBuffer.allocate((int) t.size() * 4).order(ByteOrder.BIG_ENDIAN);
+                    data.asFloatBuffer().put(t.toType(ai.djl.ndarray.types.DataType.FLOAT32, false).toFloatArray());
+                    String shape = t.getShape().toString().replaceAll("[()]", "");
+                    zip.write(npy(">f4", shape.contains(",") ? shape : shape + ",", data.array()));
+                }
+            }
+            assertMentions(fails("import-torch", "--model", "simple_cnn", "--state-dict", beDict.toString(),
+                    "--output", dir.resolve("m").toString()), "be.npz!", "big-endian >f4");
+            NDList withNan = new NDList();
+            for (String name : full.names()) {
+                NDArray t = full.get(name).duplicate();
+                if (name.equals("fc.bias")) {
+                    t.set(new ai.djl.ndarray.index.NDIndex("3"), Float.NaN);
+                }
+                t.setName(name);
+                withNan.add(t);
+            }
+            Files.write(nanDict, withNan.encode(NDList.Encoding.NPZ));
+            assertMentions(fails("import-torch", "--model", "simple_cnn", "--state-dict", nanDict.toString(),
+                    "--output", dir.resolve("m").toString()), "nan.npz", "tensor 'fc.bias' holds NaN values");
+            assertTrue(Files.notExists(dir.resolve("m")), "nothing written");
+        }
+
+        // Class names and metadata that contradict the weights.
+        Path image = dir.resolve("x.png");
+        ImageIO.write(new BufferedImage(32, 32, BufferedImage.TYPE_INT_RGB), "png", image.toFile());
+        Path nine = dir.resolve("nine");
+        copyDir(model, nine);
+        List<String> names = Files.readAllLines(nine.resolve("synset.txt"));
+        Files.write(nine.resolve("synset.txt"), names.subList(0, 9));
+        assertMentions(fails("predict", "--model-dir", nine.toString(), image.toString()),
+                "synset.txt: 9 class names, but the model has 10 outputs");
+        Path hundred = dir.resolve("hundred");
+        copyDir(model, hundred);
+        Path meta = hundred.resolve("attentionzoo.json");
+        Files.writeString(meta, Files.readString(meta).replace("\"num_classes\": \"10\"", "\"num_classes\": \"100\""));
+        assertMentions(fails("export-serving", "--model-dir", hundred.toString(), "--output",
+                dir.resolve("s").toString()), "the metadata does not describe these weights");
+        assertMentions(fails("predict", "--model-dir", hundred.toString(), image.toString()),
+                "the metadata does not describe these weights");
+    }
+
+    @Test
+    void nothingHangsAndEveryMessageIsASentence(@TempDir Path dir) throws Exception {
+        Path fifo = dir.resolve("metrics.csv");
+        assertEquals(0, new ProcessBuilder("mkfifo", fifo.toString()).start().waitFor());
+        assertTimeoutPreemptively(Duration.ofSeconds(30), () ->
+                assertMentions(fails("plot", "--metrics", fifo.toString()), "metrics.csv: not a regular file"));
+        assertMentions(fails("plot", "--metrics", "/dev/zero", "--output", dir.resolve("c.png").toString()),
+                "/dev/zero: not a regular file");
+        Path latin1 = dir.resolve("latin1.csv");
+        Files.write(latin1, "epoch,caf\u00e9\n".getBytes(StandardCharsets.ISO_8859_1));
+        assertMentions(fails("plot", "--metrics", latin1.toString()), "latin1.csv: not UTF-8 text");
+
+        assertMentions(fails("train", "--model", "resnet20", "--data", "embedded", "--weight-decay", "NaN"),
+                "--weight-decay", "NaN");
+        assertMentions(fails("train", "--model", "resnet20", "--data", "embedded", "--label-smoothing", "NaN"),
+                "--label-smoothing", "NaN");
+
+        Path empty = dir.resolve("empty");
+        copyDir(model, empty);
+        Files.write(empty.resolve("se_resnet20-0000.params"), new byte[0]);
+        Path image = dir.resolve("x.png");
+        ImageIO.write(new BufferedImage(32, 32, BufferedImage.TYPE_INT_RGB), "png", image.toFile());
+        assertMentions(fails("predict", "--model-dir", empty.toString(), image.toString()), "parameter file is empty");
+        Path badJson = dir.resolve("badjson");
+        copyDir(model, badJson);
+        Files.writeString(badJson.resolve("attentionzoo.json"), "{\"architecture\": ");
+        assertMentions(fails("predict", "--model-dir", badJson.toString(), image.toString()),
+                "attentionzoo.json: corrupt metadata");
+    }
+
+    private static void copyDir(Path from, Path to) throws Exception {
+        Files.createDirectories(to);
+        try (var files = Files.list(from)) {
+            for (Path f : (Iterable<Path>) files::iterator) {
+                Files.copy(f, to.resolve(f.getFileName()));
+            }
+        }
+    }
+}

@@ -1,0 +1,127 @@
+package io.github.attentionzoo.zoo;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Stream;
+
+/**
+ * Decides whether a command may write where it was told to, before it writes anything: nothing a
+ * user has is ever lost. An output that is, holds or lies inside one of the command's inputs is
+ * refused; a directory that would be replaced whole must be empty or a model directory this
+ * project wrote, unless the user forces it. Every refusal is one line naming the option, the
+ * path and how to proceed.
+ */
+public final class OutputGuard {
+
+    /** The files a model directory or a checkpoint holds; a directory of only these is ours to replace. */
+    private static final Set<String> MODEL_FILES = Set.of(ModelMetadata.FILE, ModelArtifacts.SYNSET,
+            ModelArtifacts.SERVING_PROPERTIES, "state.json", "optimizer.ndlist");
+
+    private OutputGuard() {}
+
+    /**
+     * Refuses an output that is one of the inputs, lies inside one, or holds one: writing it would
+     * overwrite or delete what the command reads.
+     *
+     * @param output the output path
+     * @param option the option that named it, for the message (e.g. {@code --output})
+     * @param inputs the command's input files and directories (null entries are skipped)
+     * @throws IllegalArgumentException when they overlap
+     */
+    public static void notAnInput(Path output, String option, Path... inputs) {
+        Path out = canonical(output);
+        for (Path input : inputs) {
+            if (input == null) {
+                continue;
+            }
+            Path in = canonical(input);
+            if (out.equals(in)) {
+                throw new IllegalArgumentException(option + " " + output + ": is also an input of this command;"
+                        + " choose another output path");
+            }
+            if (out.startsWith(in)) {
+                throw new IllegalArgumentException(option + " " + output + ": lies inside the input " + input
+                        + "; choose an output outside it");
+            }
+            if (in.startsWith(out)) {
+                throw new IllegalArgumentException(option + " " + output + ": holds the input " + input
+                        + ", which writing it would replace; choose another output path");
+            }
+        }
+    }
+
+    /**
+     * Refuses to replace a path with a new directory unless it is absent, an empty directory, or a
+     * model directory (only the files {@link ModelArtifacts} and checkpoints write), or {@code force}
+     * is set.
+     *
+     * @param dir the directory to be replaced
+     * @param option the option that named it, for the message
+     * @param force whether the user asked to replace it whatever it holds
+     * @throws IOException when the directory cannot be listed
+     * @throws IllegalArgumentException when it holds something else and {@code force} is not set
+     */
+    public static void replaceableDirectory(Path dir, String option, boolean force) throws IOException {
+        if (force || Files.notExists(dir, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+            return;
+        }
+        if (!Files.isDirectory(dir, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+            throw new IllegalArgumentException(option + " " + dir + ": exists and is not a directory;"
+                    + " choose another path, or pass --force to replace it");
+        }
+        List<String> foreign = new ArrayList<>();
+        try (Stream<Path> entries = Files.list(dir)) {
+            entries.forEach(p -> {
+                String name = p.getFileName().toString();
+                boolean ours = Files.isRegularFile(p, java.nio.file.LinkOption.NOFOLLOW_LINKS)
+                        && (MODEL_FILES.contains(name) || name.endsWith(".params"));
+                if (!ours) {
+                    foreign.add(Files.isDirectory(p) ? name + "/" : name);
+                }
+            });
+        }
+        if (!foreign.isEmpty()) {
+            foreign.sort(null);
+            String shown = String.join(", ", foreign.subList(0, Math.min(3, foreign.size())))
+                    + (foreign.size() > 3 ? ", and " + (foreign.size() - 3) + " more" : "");
+            throw new IllegalArgumentException(option + " " + dir + ": exists and holds files that are not a model"
+                    + " directory's (" + shown + "), which replacing it would delete; choose another path, or pass"
+                    + " --force to replace it");
+        }
+    }
+
+    /**
+     * Refuses a single-file output path that is an existing directory (writing it would fail
+     * half-way, or, for a replacing write, delete the directory).
+     *
+     * @param file the output file
+     * @param option the option that named it, for the message
+     * @throws IllegalArgumentException when it is a directory
+     */
+    public static void writableFile(Path file, String option) {
+        if (Files.isDirectory(file)) {
+            throw new IllegalArgumentException(option + " " + file + ": is a directory; give a file name");
+        }
+    }
+
+    /** The path with symbolic links resolved as far as it exists, so aliases of one file compare equal. */
+    private static Path canonical(Path path) {
+        Path abs = path.toAbsolutePath().normalize();
+        Path existing = abs;
+        while (existing != null && Files.notExists(existing)) {
+            existing = existing.getParent();
+        }
+        if (existing == null) {
+            return abs;
+        }
+        try {
+            return existing.toRealPath().resolve(existing.relativize(abs));
+        } catch (IOException e) {
+            return abs;
+        }
+    }
+}

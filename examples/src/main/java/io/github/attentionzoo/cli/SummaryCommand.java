@@ -19,12 +19,22 @@ final class SummaryCommand implements Callable<Integer> {
     @Option(names = "--model", required = true, description = "Architecture, e.g. se_resnet20.")
     String model;
 
+    /** Below this the networks' strided stages have nothing left to reduce. */
+    private static final int MIN_SIZE = 8;
+    /** Far above any input the zoo's networks are made for (32 and 224). */
+    private static final int MAX_SIZE = 2048;
+
     @Option(names = "--input-size", description = "Input side in pixels (default: the architecture's).")
     Integer inputSize;
 
     @Override
     public Integer call() {
         int size = inputSize != null ? inputSize : Architectures.spec(model).inputSize();
+        if (size < MIN_SIZE || size > MAX_SIZE) {
+            // Checked here: the engine would answer a nonsense size with a raw allocation failure.
+            throw new IllegalArgumentException("--input-size must be between " + MIN_SIZE + " and " + MAX_SIZE
+                    + " pixels, got " + size);
+        }
         Shape input = new Shape(1, 3, size, size);
         try (NDManager manager = NDManager.newBaseManager()) {
             Block block = Architectures.build(model, null);

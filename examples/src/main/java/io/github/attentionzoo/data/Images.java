@@ -31,6 +31,15 @@ public final class Images {
 
     private Images() {}
 
+    /** An image whose header declares more pixels than are read; its message names the file. */
+    private static final class TooLarge extends IOException {
+        private static final long serialVersionUID = 1L;
+
+        TooLarge(String message) {
+            super(message);
+        }
+    }
+
     /**
      * Reads an image, subsampled so that neither side much exceeds {@code maxSide}.
      *
@@ -55,7 +64,7 @@ public final class Images {
                 int h = reader.getHeight(0);
                 // The header's size, checked before any pixel is decoded: a few bytes can declare gigapixels.
                 if (w <= 0 || h <= 0 || w > MAX_SIDE || h > MAX_SIDE || (long) w * h > MAX_PIXELS) {
-                    throw new IllegalArgumentException(String.format(Locale.ROOT,
+                    throw new TooLarge(String.format(Locale.ROOT,
                             "%s: declares %d x %d pixels; at most %d per side and %,d in all are read", file, w, h,
                             MAX_SIDE, MAX_PIXELS));
                 }
@@ -66,7 +75,7 @@ public final class Images {
                 param.setSourceSubsampling(step, step, 0, 0);
                 BufferedImage decoded = reader.read(0, param);
                 return ImageFactory.getInstance().fromImage(toRgb(decoded));
-            } catch (IllegalArgumentException e) {
+            } catch (TooLarge e) {
                 throw e;
             } catch (IOException | RuntimeException e) {
                 throw new IOException(file + ": corrupt or unsupported image (" + e.getMessage() + ")", e);

@@ -17,8 +17,6 @@ import java.util.Arrays;
 import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Every bad input the issue lists, through the command line: a one-line error naming the problem,
@@ -34,19 +32,12 @@ class BadInputTest {
         model = CliSupport.importedSeResNet20(shared);
     }
 
-    /** Runs a command that must fail; returns its one error line. */
     private static String fails(String... args) {
-        CliSupport.Result r = CliSupport.run(args);
-        assertNotEquals(0, r.status(), "should fail: " + String.join(" ", args) + "\n" + r.out());
-        String err = r.err().strip();
-        assertTrue(!err.contains("\tat ") && !err.contains("Exception in thread"), "no stack trace:\n" + err);
-        return err;
+        return CliSupport.fails(args);
     }
 
     private static void assertMentions(String err, String... parts) {
-        for (String p : parts) {
-            assertTrue(err.contains(p), "expected '" + p + "' in: " + err);
-        }
+        CliSupport.assertMentions(err, parts);
     }
 
     private static Path cifarDir(Path dir, byte[] trainFile) throws Exception {

@@ -41,4 +41,29 @@ final class CliSupport {
             System.setErr(oldErr);
         }
     }
+
+    /**
+     * Runs a command that must fail; returns what it printed on stderr, checked to be free of
+     * stack traces.
+     */
+    static String fails(String... args) {
+        Result r = run(args);
+        if (r.status() == 0) {
+            throw new AssertionError("should fail: " + String.join(" ", args) + "\n" + r.out());
+        }
+        String err = r.err().strip();
+        if (err.contains("\tat ") || err.contains("Exception in thread")) {
+            throw new AssertionError("no stack trace:\n" + err);
+        }
+        return err;
+    }
+
+    /** Fails unless {@code err} contains every part. */
+    static void assertMentions(String err, String... parts) {
+        for (String p : parts) {
+            if (!err.contains(p)) {
+                throw new AssertionError("expected '" + p + "' in: " + err);
+            }
+        }
+    }
 }

@@ -2,7 +2,7 @@
 # Starts or resumes the zoo's training run of one model in the background, as it was done here:
 #   training/resume.sh MODEL [THREADS [RUN [TRAIN_FLAG...]]]
 #   training/resume.sh se_resnet20
-#   training/resume.sh resnet20 2 resnet20-he2016 --recipe he2016   (flags after RUN go to train)
+#   training/resume.sh simple_cnn 1 simple_cnn-adam30 --epochs 30   (flags after RUN go to train)
 # Output (checkpoints, metrics.csv, curves.png) goes to training/RUN, the log to training/RUN.log;
 # RUN defaults to MODEL, and the flags after it go to `train` (a recipe other than the model's own).
 # THREADS is libtorch's intra-op thread count (default 1, for two runs side by side). Which is faster

@@ -4,7 +4,7 @@
 # ShippedWeightsTest checks), and the metadata of how the weights were made.
 #
 #   training/ship.sh MODEL [RUN_DIR [DATA_DIR [TRAIN_FLAG...]]]     (from the project root, after mvn package)
-#   training/ship.sh resnet20 training/resnet20-he2016 ../shared/cifar10 --recipe he2016
+#   training/ship.sh simple_cnn training/simple_cnn-adam30 ../shared/cifar10 --epochs 30
 # TRAIN_FLAGs are the flags the run was trained with beyond --model (as given to resume.sh); the
 # metadata's command names them.
 set -euo pipefail

@@ -14,8 +14,9 @@ import java.awt.image.BufferedImage;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
-import java.util.stream.Stream;
 
+import static io.github.attentionzoo.cli.CliSupport.assertMentions;
+import static io.github.attentionzoo.cli.CliSupport.fails;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /**
@@ -30,14 +31,6 @@ class BadInputTest {
     @BeforeAll
     static void importModel() {
         model = CliSupport.importedSeResNet20(shared);
-    }
-
-    private static String fails(String... args) {
-        return CliSupport.fails(args);
-    }
-
-    private static void assertMentions(String err, String... parts) {
-        CliSupport.assertMentions(err, parts);
     }
 
     private static Path cifarDir(Path dir, byte[] trainFile) throws Exception {
@@ -114,13 +107,13 @@ class BadInputTest {
         assertMentions(fails("summary", "--model", "se_resnet21"), "unknown model 'se_resnet21'", "se_resnet20");
         assertMentions(fails("predict", "--model", "se_resnet21", "x.png"), "unknown model 'se_resnet21'");
         Path noWeights = dir.resolve("noweights");
-        copy(model, noWeights);
+        CliSupport.copyDir(model, noWeights);
         Files.delete(noWeights.resolve("se_resnet20-0000.params"));
         assertMentions(fails("infer", "--model-dir", noWeights.toString(), "--input",
                 TorchParityTest.FIXTURES.resolve("se_resnet20.input.npy").toString(), "--output",
                 dir.resolve("o.npy").toString()), "missing weights file");
         Path truncated = dir.resolve("truncated");
-        copy(model, truncated);
+        CliSupport.copyDir(model, truncated);
         Path params = truncated.resolve("se_resnet20-0000.params");
         byte[] bytes = Files.readAllBytes(params);
         Files.write(params, Arrays.copyOf(bytes, bytes.length / 2));
@@ -146,14 +139,5 @@ class BadInputTest {
                 "100 training images make no full batch of 128");
         assertMentions(fails("train", "--model", "resnet20", "--epochz", "3"), "Unknown option", "--epochz");
         assertMentions(fails("frobnicate"), "Unmatched argument", "frobnicate");
-    }
-
-    private static void copy(Path from, Path to) throws Exception {
-        Files.createDirectories(to);
-        try (Stream<Path> s = Files.list(from)) {
-            for (Path p : (Iterable<Path>) s::iterator) {
-                Files.copy(p, to.resolve(p.getFileName()));
-            }
-        }
     }
 }

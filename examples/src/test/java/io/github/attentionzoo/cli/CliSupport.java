@@ -66,4 +66,14 @@ final class CliSupport {
             }
         }
     }
+
+    /** Copies a model directory's files (flat) into a new directory. */
+    static void copyDir(java.nio.file.Path from, java.nio.file.Path to) throws java.io.IOException {
+        java.nio.file.Files.createDirectories(to);
+        try (var files = java.nio.file.Files.list(from)) {
+            for (java.nio.file.Path f : (Iterable<java.nio.file.Path>) files::iterator) {
+                java.nio.file.Files.copy(f, to.resolve(f.getFileName()));
+            }
+        }
+    }
 }

@@ -27,6 +27,7 @@ import java.util.zip.GZIPOutputStream;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
 
+import static io.github.attentionzoo.cli.CliSupport.assertMentions;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
@@ -52,10 +53,6 @@ class HostileInputTest {
         String err = CliSupport.fails(args);
         assertEquals(1, err.lines().count(), "one line:\n" + err);
         return err;
-    }
-
-    private static void assertMentions(String err, String... parts) {
-        CliSupport.assertMentions(err, parts);
     }
 
     /** A .npy file: the header as NumPy writes it, then the given data bytes. */
@@ -204,13 +201,13 @@ class HostileInputTest {
         Path image = dir.resolve("x.png");
         ImageIO.write(new BufferedImage(32, 32, BufferedImage.TYPE_INT_RGB), "png", image.toFile());
         Path nine = dir.resolve("nine");
-        copyDir(model, nine);
+        CliSupport.copyDir(model, nine);
         List<String> names = Files.readAllLines(nine.resolve("synset.txt"));
         Files.write(nine.resolve("synset.txt"), names.subList(0, 9));
         assertMentions(fails("predict", "--model-dir", nine.toString(), image.toString()),
                 "synset.txt: 9 class names, but the model has 10 outputs");
         Path hundred = dir.resolve("hundred");
-        copyDir(model, hundred);
+        CliSupport.copyDir(model, hundred);
         Path meta = hundred.resolve("attentionzoo.json");
         Files.writeString(meta, Files.readString(meta).replace("\"num_classes\": \"10\"", "\"num_classes\": \"100\""));
         assertMentions(fails("export-serving", "--model-dir", hundred.toString(), "--output",
@@ -244,24 +241,15 @@ class HostileInputTest {
                 dir.resolve("y.npy").toString()), "zero.npy", "holds no pixels");
 
         Path empty = dir.resolve("empty");
-        copyDir(model, empty);
+        CliSupport.copyDir(model, empty);
         Files.write(empty.resolve("se_resnet20-0000.params"), new byte[0]);
         Path image = dir.resolve("x.png");
         ImageIO.write(new BufferedImage(32, 32, BufferedImage.TYPE_INT_RGB), "png", image.toFile());
         assertMentions(fails("predict", "--model-dir", empty.toString(), image.toString()), "parameter file is empty");
         Path badJson = dir.resolve("badjson");
-        copyDir(model, badJson);
+        CliSupport.copyDir(model, badJson);
         Files.writeString(badJson.resolve("attentionzoo.json"), "{\"architecture\": ");
         assertMentions(fails("predict", "--model-dir", badJson.toString(), image.toString()),
                 "attentionzoo.json: corrupt metadata");
-    }
-
-    private static void copyDir(Path from, Path to) throws Exception {
-        Files.createDirectories(to);
-        try (var files = Files.list(from)) {
-            for (Path f : (Iterable<Path>) files::iterator) {
-                Files.copy(f, to.resolve(f.getFileName()));
-            }
-        }
     }
 }

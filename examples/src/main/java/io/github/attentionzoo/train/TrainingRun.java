@@ -52,6 +52,9 @@ import java.util.function.Consumer;
  */
 public final class TrainingRun {
 
+    /** What a run writes into its output directory. */
+    private static final Set<String> RUN_FILES = Set.of("checkpoints", "model", "metrics.csv", "curves.png");
+
     private final Model model;
     private final ModelMetadata metadata;
     private final Recipe recipe;
@@ -181,7 +184,9 @@ public final class TrainingRun {
      * @throws TrainingDivergedException when the loss becomes NaN or infinite
      */
     public Checkpoints.State run() throws IOException {
-        // Checked before the first epoch: the final model replaces <output>/model whole, hours later.
+        // Checked before the first epoch: the run writes these names into <output> for hours, and the
+        // final model replaces <output>/model whole.
+        OutputGuard.onlyOwnFiles(output, "--output", RUN_FILES, "a training run's");
         OutputGuard.replaceableDirectory(output.resolve("model"), "--output", false);
         Files.createDirectories(output);
         Checkpoints checkpoints = new Checkpoints(output);

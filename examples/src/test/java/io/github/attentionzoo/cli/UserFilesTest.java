@@ -109,6 +109,15 @@ class UserFilesTest {
     }
 
     @Test
+    void trainWritesOnlyIntoItsOwnRunDirectory(@TempDir Path dir) throws Exception {
+        Path docs = dir.resolve("docs");
+        Files.createDirectories(docs);
+        Files.writeString(docs.resolve("thesis.tex"), "years of work");
+        refusedAndUntouched(dir, "holds files that are not a training run's (thesis.tex)", "train", "--model",
+                "simple_cnn", "--data", "embedded", "--epochs", "1", "--output", docs.toString());
+    }
+
+    @Test
     void explainNeverWritesOverAnImageNorOneResultOverAnother(@TempDir Path dir) throws Exception {
         Path out = dir.resolve("explain");
         Files.createDirectories(out);

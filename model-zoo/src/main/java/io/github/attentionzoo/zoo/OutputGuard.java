@@ -2,6 +2,7 @@ package io.github.attentionzoo.zoo;
 
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -66,32 +67,62 @@ public final class OutputGuard {
      * @throws IllegalArgumentException when it holds something else and {@code force} is not set
      */
     public static void replaceableDirectory(Path dir, String option, boolean force) throws IOException {
-        if (force || Files.notExists(dir, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+        if (force || Files.notExists(dir, LinkOption.NOFOLLOW_LINKS)) {
             return;
         }
-        if (!Files.isDirectory(dir, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+        if (!Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
             throw new IllegalArgumentException(option + " " + dir + ": exists and is not a directory;"
                     + " choose another path, or pass --force to replace it");
         }
+        List<String> foreign = foreign(dir, p -> Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS)
+                && (MODEL_FILES.contains(p.getFileName().toString()) || p.getFileName().toString().endsWith(".params")));
+        if (!foreign.isEmpty()) {
+            throw new IllegalArgumentException(option + " " + dir + ": exists and holds files that are not a model"
+                    + " directory's (" + shown(foreign) + "), which replacing it would delete; choose another path, or"
+                    + " pass --force to replace it");
+        }
+    }
+
+    /**
+     * Refuses a directory a command writes into by name when it holds anything but those names
+     * (and their temporary siblings): a training run's {@code metrics.csv} would otherwise replace a
+     * user's file of that name in a directory that was never a run's.
+     *
+     * @param dir the directory, which may not exist yet
+     * @param option the option that named it, for the message
+     * @param own the names the command writes there
+     * @param what what such a directory is, for the message (e.g. "a training run's")
+     * @throws IOException when the directory cannot be listed
+     * @throws IllegalArgumentException when it holds anything else
+     */
+    public static void onlyOwnFiles(Path dir, String option, Set<String> own, String what) throws IOException {
+        if (!Files.isDirectory(dir)) {
+            return;
+        }
+        List<String> foreign = foreign(dir, p -> {
+            String name = p.getFileName().toString();
+            return own.stream().anyMatch(o -> name.equals(o) || name.startsWith("." + o + "."));
+        });
+        if (!foreign.isEmpty()) {
+            throw new IllegalArgumentException(option + " " + dir + ": holds files that are not " + what + " ("
+                    + shown(foreign) + "); choose another " + option);
+        }
+    }
+
+    /** The entries of a directory that are not ours, sorted, directories marked with a slash. */
+    private static List<String> foreign(Path dir, java.util.function.Predicate<Path> ours) throws IOException {
         List<String> foreign = new ArrayList<>();
         try (Stream<Path> entries = Files.list(dir)) {
-            entries.forEach(p -> {
-                String name = p.getFileName().toString();
-                boolean ours = Files.isRegularFile(p, java.nio.file.LinkOption.NOFOLLOW_LINKS)
-                        && (MODEL_FILES.contains(name) || name.endsWith(".params"));
-                if (!ours) {
-                    foreign.add(Files.isDirectory(p) ? name + "/" : name);
-                }
-            });
+            entries.filter(ours.negate()).forEach(p -> foreign.add(p.getFileName() + (Files.isDirectory(p) ? "/" : "")));
         }
-        if (!foreign.isEmpty()) {
-            foreign.sort(null);
-            String shown = String.join(", ", foreign.subList(0, Math.min(3, foreign.size())))
-                    + (foreign.size() > 3 ? ", and " + (foreign.size() - 3) + " more" : "");
-            throw new IllegalArgumentException(option + " " + dir + ": exists and holds files that are not a model"
-                    + " directory's (" + shown + "), which replacing it would delete; choose another path, or pass"
-                    + " --force to replace it");
-        }
+        foreign.sort(null);
+        return foreign;
+    }
+
+    /** Up to three names, and how many more. */
+    private static String shown(List<String> names) {
+        return String.join(", ", names.subList(0, Math.min(3, names.size())))
+                + (names.size() > 3 ? ", and " + (names.size() - 3) + " more" : "");
     }
 
     /**

@@ -1,8 +1,11 @@
 package io.github.attentionzoo.cli;
 
+import ai.djl.modality.Input;
+import ai.djl.modality.Output;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.repository.zoo.Criteria;
 import io.github.attentionzoo.data.Npy;
 import io.github.attentionzoo.nn.TorchStateDict;
 import org.junit.jupiter.api.BeforeAll;
@@ -214,6 +217,15 @@ class HostileInputTest {
                 dir.resolve("s").toString()), "the metadata does not describe these weights");
         assertMentions(fails("predict", "--model-dir", hundred.toString(), image.toString()),
                 "the metadata does not describe these weights");
+        // The same directory handed to DJL Serving, which loads it through the block factory.
+        Criteria<Input, Output> served = Criteria.builder().setTypes(Input.class, Output.class)
+                .optModelPath(hundred).build();
+        Exception e = org.junit.jupiter.api.Assertions.assertThrows(Exception.class, served::loadModel);
+        Throwable cause = e;
+        while (cause.getCause() != null && !String.valueOf(cause.getMessage()).contains("metadata")) {
+            cause = cause.getCause();
+        }
+        assertMentions(String.valueOf(cause.getMessage()), "the metadata does not describe these weights");
     }
 
     @Test

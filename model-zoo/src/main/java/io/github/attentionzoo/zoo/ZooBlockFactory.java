@@ -11,7 +11,8 @@ import java.util.Map;
 /**
  * Builds the network of a model directory from its {@value ModelMetadata#FILE}. Named as {@code
  * blockFactory} in the directory's {@code serving.properties}, it lets DJL's Criteria and DJL
- * Serving load the directory with no code of the caller's.
+ * Serving load the directory with no code of the caller's, and refuses one whose metadata,
+ * weights and class names contradict each other.
  */
 public class ZooBlockFactory implements BlockFactory {
 
@@ -22,7 +23,11 @@ public class ZooBlockFactory implements BlockFactory {
     public Block newBlock(Model model, Path modelPath, Map<String, ?> arguments) throws IOException {
         Path dir = modelPath.toFile().isDirectory() ? modelPath : modelPath.getParent();
         ModelMetadata metadata = ModelMetadata.read(dir);
-        ModelArtifacts.findParams(dir, metadata.architecture);
+        // DJL loads the parameters itself after this returns, taking stored shapes as they are; a trial
+        // load refuses, with one line, a directory whose metadata, weights and class names disagree.
+        try (Model check = ModelArtifacts.load(dir, model.getNDManager().getDevice())) {
+            CifarTranslatorFactory.synset(check);
+        }
         ModelArtifacts.describe(model, metadata);
         return ModelArtifacts.newBlock(metadata);
     }

@@ -5,12 +5,11 @@
 #   training/resume.sh simple_cnn 1 simple_cnn-adam30 --epochs 30   (flags after RUN go to train)
 # Output (checkpoints, metrics.csv, curves.png) goes to training/RUN, the log to training/RUN.log;
 # RUN defaults to MODEL, and the flags after it go to `train` (a recipe other than the model's own).
-# THREADS is libtorch's intra-op thread count (default 1, for two runs side by side). Which is faster
-# on 2 cores, two runs of one thread or one of two, differs between machines (README, "Results"):
-# measure with `bench --mode train --threads 1|2`.
-# The jar is copied first so that rebuilding the project does not disturb a running job. A run
-# that dies of a signal (a native crash, the OOM killer) is resumed from its newest checkpoint,
-# up to 5 times; a run that ends with an error message is not.
+# THREADS is libtorch's intra-op thread count (default 1, for two runs side by side). On the 2-core
+# machines here the two ways train about as many images per second in total: two runs of one thread
+# log 310-340 img/s each, one run of two threads 680 in `bench --mode train --threads 2`
+# (docs/performance.md). Elsewhere measure with `bench --mode train --threads 1|2`.
+# The zoo's own runs go through training/queue.sh, which calls the same train_run (lib.sh).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source training/lib.sh
@@ -18,18 +17,11 @@ model=${1:?usage: training/resume.sh MODEL [THREADS [RUN [TRAIN_FLAG...]]]}
 threads=${2:-1}
 run=${3:-$model}
 shift $(($# < 3 ? $# : 3))
-jar_dir=$(copy_jar "$run")
-log="training/$run.log"
-(
-    for attempt in 1 2 3 4 5 6; do
-        rc=0
-        OMP_WAIT_POLICY=PASSIVE java -Xmx4g -Dai.djl.offline=true \
-            -jar "$jar_dir/attentionzoo.jar" train --model "$model" --data ../shared/cifar10 \
-            --output "training/$run" --resume --threads "$threads" --no-progress "$@" >> "$log" 2>&1 || rc=$?
-        if [ "$rc" -le 128 ] || [ "$rc" -eq 143 ]; then
-            break
-        fi
-        echo "resume.sh: exit status $rc (attempt $attempt), resuming from the newest checkpoint" >> "$log"
-    done
-) > /dev/null 2>&1 &
-echo "training $model as $run in the background (pid $!, $threads thread(s)); log: $log"
+if ! { exec {probe}> "training/.$run.lock" && flock -n "$probe"; }; then
+    echo "resume.sh: training/$run is being trained by another process" >&2
+    exit 1
+fi
+exec {probe}>&-
+jar_dir=$(copy_jar "$run") || exit 1
+train_run "$jar_dir" "$model" "$threads" "$run" "$@" > /dev/null 2>&1 &
+echo "training $model as $run in the background (pid $!, $threads thread(s)); log: training/$run.log"

@@ -5,14 +5,19 @@
 #
 #   training/ship.sh MODEL [RUN_DIR [DATA_DIR [TRAIN_FLAG...]]]     (from the project root, after mvn package)
 #   training/ship.sh simple_cnn training/simple_cnn-adam30 ../shared/cifar10 --epochs 30
-# TRAIN_FLAGs are the flags the run was trained with beyond --model (as given to resume.sh); the
-# metadata's command names them.
+# TRAIN_FLAGs are the flags the run was trained with beyond --model (as given to resume.sh, or by
+# default those of the model's line in training/queue.txt); the metadata's command names them.
 set -euo pipefail
 source training/lib.sh
 name=${1:?usage: training/ship.sh MODEL [RUN_DIR [DATA_DIR [TRAIN_FLAG...]]]}
 run=${2:-training/$name}
 data=${3:-../shared/cifar10}
 shift $(($# < 3 ? $# : 3))
+if [ $# -eq 0 ] && [ "$run" = "training/$name" ] && [ -f training/queue.txt ]; then
+    # A run of the queue was trained with the flags its line names.
+    read -r -a queued <<< "$(awk -v m="$name" '$1 == m { $1 = ""; print; exit }' training/queue.txt)"
+    set -- "${queued[@]}"
+fi
 jar=examples/target/attentionzoo.jar
 model=$run/model
 dest=model-zoo/src/main/resources/io/github/attentionzoo/zoo/pretrained/$name
@@ -39,7 +44,7 @@ import json, sys
 meta_path, acc, name, *flags = sys.argv[1:]
 meta = json.load(open(meta_path))
 # trainingSeconds stays the run's own sum of epoch times: wall time across resumes, pauses included.
-meta["recipe"] += "; trained with the Java trainer (train, resumed by training/resume.sh)"
+meta["recipe"] += "; trained with the Java trainer (train --resume across sessions, training/queue.sh)"
 meta["testAccuracy"] = float(acc)
 meta["command"] = " ".join(["java -jar examples/target/attentionzoo.jar train --model", name, "--data ../shared/cifar10"] + flags)
 json.dump(meta, open(meta_path, "w"), indent=2)

@@ -49,7 +49,7 @@ final class TrainCommand implements Callable<Integer> {
     Float labelSmoothing;
 
     @Option(names = "--cutout", description = "Cutout square side in pixels, 0 for none (default: the recipe's,"
-            + " 16 for the 56- and 110-layer nets, else 0).")
+            + " 16 for the zoo's ResNets, 0 for simple_cnn).")
     Integer cutout;
 
     @Option(names = "--no-se-decay", description = "Keep the SE excitation weights out of weight decay, which"

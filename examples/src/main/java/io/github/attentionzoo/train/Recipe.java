@@ -23,7 +23,7 @@ import java.util.regex.Pattern;
  * @param weightDecay L2 coefficient
  * @param decayNormAndBias whether BatchNorm parameters and biases also decay
  * @param decayExcitation whether the SE excitation weights decay; off keeps weight decay from
- *     shrinking whole SE blocks to a constant gate of 0.5 (see the README's explain section)
+ *     shrinking whole SE blocks to a constant gate of 0.5 (docs/attention.md)
  * @param labelSmoothing the label-smoothing ε (0 for none)
  * @param cutout Cutout square side (0 for none)
  */

@@ -21,7 +21,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /**
  * Every bad input the issue lists, through the command line: a one-line error naming the problem,
- * no stack trace, a non-zero exit status. The README's table is this test's list.
+ * no stack trace, a non-zero exit status (docs/reliability.md lists them).
  */
 class BadInputTest {
 

@@ -1,13 +1,17 @@
 # Helpers the training scripts source (run them from the project root).
 
+# require_jar: says in one line, and fails, when the CLI jar has not been built.
+require_jar() {
+    [ -f examples/target/attentionzoo.jar ] && return 0
+    echo "no examples/target/attentionzoo.jar: build it first (mvn -B -q install -DskipTests)" >&2
+    return 1
+}
+
 # copy_jar NAME: copies the CLI jar and its libraries to a new temporary directory and prints its
 # path, so that rebuilding the project does not disturb a job that runs for hours.
 copy_jar() {
     local dir
-    if [ ! -f examples/target/attentionzoo.jar ]; then
-        echo "no examples/target/attentionzoo.jar: build it first (mvn -B -q install -DskipTests)" >&2
-        return 1
-    fi
+    require_jar || return 1
     dir=$(mktemp -d "/tmp/attentionzoo-$1.XXXX") && cp -r examples/target/attentionzoo.jar examples/target/lib "$dir"/ \
         && echo "$dir"
 }

@@ -17,16 +17,21 @@ for n in "${1:-2}" "${2:-1}"; do
     [[ "$n" =~ ^[1-9][0-9]*$ ]] || { echo "queue.sh: LANES and THREADS must be whole numbers > 0, got '$n'" >&2; exit 2; }
 done
 
-# queued: the queue's run lines (MODEL FLAG...), without comments and blank lines.
+# queued: the queue's run lines (MODEL[:RUN] FLAG...), without comments and blank lines.
 queued() {
     grep -Ev '^[[:space:]]*(#|$)' training/queue.txt
 }
 
+# finished RUN: whether the run has written its final model.
+finished() {
+    [ -f "training/$1/model/attentionzoo.json" ]
+}
+
 # Checked here too, so that a missing jar is said on the terminal and not only in the log.
-[ -f examples/target/attentionzoo.jar ] || copy_jar check || exit 1
+require_jar || exit 1
 unfinished=0
 while read -r spec _; do
-    [ -f "training/${spec#*:}/model/attentionzoo.json" ] || unfinished=$((unfinished + 1))
+    finished "${spec#*:}" || unfinished=$((unfinished + 1))
 done < <(queued)
 if [ "$unfinished" -eq 0 ]; then
     echo "queue.sh: every run in training/queue.txt has its final model"
@@ -47,7 +52,7 @@ lane() {
             read -r spec flags <<< "$entry"
             model=${spec%%:*}
             run=${spec#*:}
-            [ -f "training/$run/model/attentionzoo.json" ] && continue
+            finished "$run" && continue
             [[ "$failed" == *" $run "* ]] && continue
             rc=0
             # shellcheck disable=SC2086 # the flags are words

@@ -41,6 +41,9 @@ public record Recipe(
         float labelSmoothing,
         int cutout) {
 
+    /** What {@link #toString()} adds when the SE excitation weights stay out of weight decay. */
+    public static final String NO_EXCITATION_DECAY = " (not on SE excitation)";
+
     /** A number after "=", as every field of {@link #toString()} is written. */
     private static final Pattern NUMBER = Pattern.compile("(?<==)[0-9.]+(?:[eE][-+]?[0-9]+)?");
 
@@ -199,7 +202,7 @@ public record Recipe(
                 plain(lr), schedule.name().toLowerCase(Locale.ROOT), warmupEpochs, batchSize, epochs,
                 plain(weightDecay),
                 decayNormAndBias ? "" : " (not on BN/bias)",
-                decayExcitation ? "" : " (not on SE excitation)",
+                decayExcitation ? "" : NO_EXCITATION_DECAY,
                 labelSmoothing > 0 ? " smoothing=" + plain(labelSmoothing) : "",
                 cutout > 0 ? " cutout=" + cutout : "");
     }

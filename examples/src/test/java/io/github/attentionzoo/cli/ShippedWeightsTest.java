@@ -1,5 +1,6 @@
 package io.github.attentionzoo.cli;
 
+import io.github.attentionzoo.train.Recipe;
 import io.github.attentionzoo.zoo.Architectures;
 import io.github.attentionzoo.zoo.ModelMetadata;
 import io.github.attentionzoo.zoo.PretrainedStore;
@@ -74,14 +75,13 @@ class ShippedWeightsTest {
 
     @Test
     void twinsAreComparedOnlyWhenTrainedAlike() {
-        String recipe = "nesterov-sgd(m=0.9) lr=0.1 cosine warmup=1 bs=128 epochs=160 wd=0.0005 (not on BN/bias)%s"
-                + " cutout=16";
-        ModelMetadata plain = metadata(String.format(recipe, ""), "CIFAR-10 from ../shared/cifar10");
-        assertTrue(sameTraining(metadata(String.format(recipe, ""), plain.dataset), plain));
-        assertTrue(sameTraining(metadata(String.format(recipe, " (not on SE excitation)"), plain.dataset), plain),
+        Recipe zoo = Recipe.forModel("se_resnet20");
+        ModelMetadata plain = metadata(zoo.toString(), "CIFAR-10 from ../shared/cifar10");
+        assertTrue(sameTraining(metadata(zoo.toString(), plain.dataset), plain));
+        assertTrue(sameTraining(metadata(zoo.withExcitationDecay(false).toString(), plain.dataset), plain),
                 "SE weights out of decay is the same recipe for a net without them");
-        assertFalse(sameTraining(metadata(String.format(recipe, "").replace("160", "120"), plain.dataset), plain));
-        assertFalse(sameTraining(metadata(String.format(recipe, ""), "an earlier JPEG-decoded copy"), plain));
+        assertFalse(sameTraining(metadata(zoo.with(120, null, null, null).toString(), plain.dataset), plain));
+        assertFalse(sameTraining(metadata(zoo.toString(), "an earlier JPEG-decoded copy"), plain));
     }
 
     private static ModelMetadata metadata(String recipe, String dataset) {
@@ -98,7 +98,7 @@ class ShippedWeightsTest {
      * and an older one are not compared.
      */
     static boolean sameTraining(ModelMetadata attention, ModelMetadata plain) {
-        return attention.recipe.replace(" (not on SE excitation)", "").equals(plain.recipe)
+        return attention.recipe.replace(Recipe.NO_EXCITATION_DECAY, "").equals(plain.recipe)
                 && attention.dataset.equals(plain.dataset);
     }
 }

@@ -16,19 +16,23 @@ copy_jar() {
         && echo "$dir"
 }
 
-# train_run JAR_DIR MODEL THREADS RUN [TRAIN_FLAG...]: trains training/RUN, or resumes it from its
-# newest checkpoint, in the foreground until it ends, appending to training/RUN.log. A run that
-# dies of a signal (a native crash, the OOM killer) is resumed, up to 5 times; one that ends with
-# an error message is not. Returns train's exit status, or 75 when another process is training
-# RUN: the lock (training/.RUN.lock, held while train runs) keeps two trainers out of one folder.
-train_run() {
-    local jar_dir=$1 model=$2 threads=$3 run=$4 rc=0 attempt lock
+# lock_run RUN: takes the lock that keeps two trainers out of training/RUN (training/.RUN.lock) on a
+# new descriptor, named by RUN_LOCK, without waiting; fails when another process holds it. The lock
+# lasts while any process keeps the descriptor: a background child and its java inherit it.
+lock_run() {
+    exec {RUN_LOCK}> "training/.$1.lock"
+    flock -n "$RUN_LOCK" && return 0
+    exec {RUN_LOCK}>&-
+    return 1
+}
+
+# train_locked JAR_DIR MODEL THREADS RUN [TRAIN_FLAG...]: trains training/RUN, or resumes it from its
+# newest checkpoint, in the foreground until it ends, appending to training/RUN.log; the caller holds
+# RUN's lock (lock_run). A run that dies of a signal (a native crash, the OOM killer) is resumed, up
+# to 5 times; one that ends with an error message is not. Returns train's exit status.
+train_locked() {
+    local jar_dir=$1 model=$2 threads=$3 run=$4 rc=0 attempt
     shift 4
-    exec {lock}> "training/.$run.lock"
-    if ! flock -n "$lock"; then
-        exec {lock}>&-
-        return 75
-    fi
     for attempt in 1 2 3 4 5 6; do
         rc=0
         OMP_WAIT_POLICY=PASSIVE java -Xmx4g -Dai.djl.offline=true \
@@ -40,8 +44,22 @@ train_run() {
         fi
         echo "train_run: exit status $rc (attempt $attempt), resuming from the newest checkpoint" >> "training/$run.log"
     done
-    exec {lock}>&-
     return "$rc"
+}
+
+# train_run JAR_DIR MODEL THREADS RUN [TRAIN_FLAG...]: train_locked under RUN's lock; returns 75,
+# training nothing, when another process is training RUN.
+train_run() {
+    local rc=0
+    lock_run "$4" || return 75
+    train_locked "$@" || rc=$?
+    exec {RUN_LOCK}>&-
+    return "$rc"
+}
+
+# queued: training/queue.txt's run lines (MODEL[:RUN] [TRAIN_FLAG...]), without comments and blanks.
+queued() {
+    grep -Ev '^[[:space:]]*(#|$)' training/queue.txt
 }
 
 # accuracy_of JAR MODEL_DIR DATA [EVALUATE_FLAG...]: prints the Java evaluate's test accuracy

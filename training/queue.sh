@@ -17,11 +17,6 @@ for n in "${1:-2}" "${2:-1}"; do
     [[ "$n" =~ ^[1-9][0-9]*$ ]] || { echo "queue.sh: LANES and THREADS must be whole numbers > 0, got '$n'" >&2; exit 2; }
 done
 
-# queued: the queue's run lines (MODEL[:RUN] FLAG...), without comments and blank lines.
-queued() {
-    grep -Ev '^[[:space:]]*(#|$)' training/queue.txt
-}
-
 # finished RUN: whether the run has written its final model.
 finished() {
     [ -f "training/$1/model/attentionzoo.json" ]

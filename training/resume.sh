@@ -17,11 +17,12 @@ model=${1:?usage: training/resume.sh MODEL [THREADS [RUN [TRAIN_FLAG...]]]}
 threads=${2:-1}
 run=${3:-$model}
 shift $(($# < 3 ? $# : 3))
-if ! { exec {probe}> "training/.$run.lock" && flock -n "$probe"; }; then
+# The lock is taken here, so that a run another process holds is refused on the terminal, and the
+# background job inherits it: nobody can take the run in between.
+if ! lock_run "$run"; then
     echo "resume.sh: training/$run is being trained by another process" >&2
     exit 1
 fi
-exec {probe}>&-
 jar_dir=$(copy_jar "$run") || exit 1
-train_run "$jar_dir" "$model" "$threads" "$run" "$@" > /dev/null 2>&1 &
+train_locked "$jar_dir" "$model" "$threads" "$run" "$@" > /dev/null 2>&1 &
 echo "training $model as $run in the background (pid $!, $threads thread(s)); log: training/$run.log"

@@ -15,8 +15,13 @@ data=${3:-../shared/cifar10}
 shift $(($# < 3 ? $# : 3))
 if [ $# -eq 0 ] && [ "$run" = "training/$name" ] && [ -f training/queue.txt ]; then
     # A run of the queue was trained with the flags its line names.
-    read -r -a queued <<< "$(awk -v m="$name" '$1 == m { $1 = ""; print; exit }' training/queue.txt)"
-    set -- "${queued[@]}"
+    while read -r spec flags; do
+        if [ "$spec" = "$name" ]; then
+            read -r -a queued_flags <<< "$flags"
+            set -- "${queued_flags[@]}"
+            break
+        fi
+    done < <(queued)
 fi
 jar=examples/target/attentionzoo.jar
 model=$run/model

@@ -53,7 +53,7 @@ final class TrainCommand implements Callable<Integer> {
     Integer cutout;
 
     @Option(names = "--no-se-decay", description = "Keep the SE excitation weights out of weight decay, which"
-            + " otherwise can shrink whole SE blocks to a constant gate (default: they decay).")
+            + " otherwise can shrink whole SE blocks to a constant gate (default: they decay; SE models only).")
     boolean noSeDecay;
 
     @Option(names = "--limit", description = "Train on the first N training images only.")
@@ -83,6 +83,11 @@ final class TrainCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         EngineThreads.configure(threads);
         Architectures.spec(model);
+        if (noSeDecay && !TrainingRun.hasExcitation(Architectures.build(model, null))) {
+            // Refused rather than ignored: the recipe text (and so the metadata) would claim it.
+            throw new IllegalArgumentException(
+                    "--no-se-decay: " + model + " has no SE block to keep out of weight decay");
+        }
         if (limit != null && limit <= 0) {
             throw new IllegalArgumentException("--limit must be positive, got " + limit);
         }

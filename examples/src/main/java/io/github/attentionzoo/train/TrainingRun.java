@@ -156,6 +156,17 @@ public final class TrainingRun {
     }
 
     /**
+     * Tells whether a network has a {@link SqueezeExcitation} block, whose weights {@code train
+     * --no-se-decay} could keep out of weight decay.
+     *
+     * @param block the network, initialized or not
+     * @return whether it has one
+     */
+    public static boolean hasExcitation(Block block) {
+        return !excitationParameterIds(block).isEmpty();
+    }
+
+    /**
      * Returns the ids of every {@link SqueezeExcitation}'s parameters in a block tree: the
      * excitation weights that {@code train --no-se-decay} keeps out of weight decay.
      *

@@ -36,6 +36,11 @@ class TrainCommandTest {
                 && text.contains("(not on SE excitation)"), text);
         assertFalse(CliSupport.run("train", "--model", "se_resnet20", "--print-recipe").out()
                 .contains("not on SE excitation"));
+        for (String plain : new String[] {"resnet56", "sk_resnet20"}) {
+            CliSupport.Result bad = CliSupport.run("train", "--model", plain, "--no-se-decay", "--print-recipe");
+            assertNotEquals(0, bad.status(), plain);
+            assertTrue(bad.err().contains("--no-se-decay: " + plain + " has no SE block"), bad.err());
+        }
     }
 
     @Test

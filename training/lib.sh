@@ -42,7 +42,7 @@ train_locked() {
         if [ "$rc" -le 128 ] || [ "$rc" -eq 143 ]; then
             break
         fi
-        echo "train_run: exit status $rc (attempt $attempt), resuming from the newest checkpoint" >> "training/$run.log"
+        echo "train_locked: exit status $rc (attempt $attempt), resuming from the newest checkpoint" >> "training/$run.log"
     done
     return "$rc"
 }

@@ -1,5 +1,8 @@
 package io.github.attentionzoo.cli;
 
+import io.github.attentionzoo.zoo.Architectures;
+import io.github.attentionzoo.zoo.ModelMetadata;
+import io.github.attentionzoo.zoo.PretrainedStore;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
@@ -9,6 +12,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
@@ -21,7 +25,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * The front page says what the code does: its commands run, its "Use it from your project" blocks
  * are the consumer project that {@code examples/consumer/check.sh} builds and runs, its command
- * table lists every command there is, and CI runs its test command.
+ * table lists every command there is, its zoo table states the accuracy each shipped model's
+ * metadata states, and CI runs its test command.
  */
 class ReadmeTest {
 
@@ -64,6 +69,24 @@ class ReadmeTest {
     /** Code compared line by line, indentation aside. */
     private static String normalize(String code) {
         return code.lines().map(String::strip).filter(l -> !l.isEmpty()).collect(Collectors.joining("\n"));
+    }
+
+    @Test
+    void theZooTableStatesEachShippedModelsAccuracy() throws Exception {
+        String zoo = section(readme, "The zoo");
+        int shipped = 0;
+        for (String name : Architectures.names()) {
+            ModelMetadata metadata = PretrainedStore.shippedMetadata(name);
+            if (metadata == null) {
+                continue;
+            }
+            shipped++;
+            String row = zoo.lines().filter(l -> l.startsWith("| " + name + " |")).findFirst()
+                    .orElseThrow(() -> new AssertionError("the zoo table has no row for " + name));
+            String stated = String.format(Locale.ROOT, "| %.2f%% |", 100 * metadata.testAccuracy);
+            assertTrue(row.contains(stated), name + "'s metadata states " + stated + ", the README's row says\n" + row);
+        }
+        assertTrue(shipped > 0, "at least one model ships weights");
     }
 
     @Test

@@ -1,6 +1,7 @@
 package io.github.attentionzoo.cli;
 
 import ai.djl.Model;
+import ai.djl.nn.Block;
 import io.github.attentionzoo.data.CifarSource;
 import io.github.attentionzoo.train.Checkpoints;
 import io.github.attentionzoo.train.LrSchedule;
@@ -82,8 +83,10 @@ final class TrainCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         EngineThreads.configure(threads);
-        Architectures.spec(model);
-        if (noSeDecay && !TrainingRun.hasExcitation(Architectures.build(model, null))) {
+        ModelMetadata metadata = new ModelMetadata();
+        metadata.architecture = model;
+        Block net = Architectures.build(model, metadata.options);
+        if (noSeDecay && !TrainingRun.hasExcitation(net)) {
             // Refused rather than ignored: the recipe text (and so the metadata) would claim it.
             throw new IllegalArgumentException(
                     "--no-se-decay: " + model + " has no SE block to keep out of weight decay");
@@ -103,10 +106,8 @@ final class TrainCommand implements Callable<Integer> {
         CifarSource source = CifarSource.resolve(data);
         var train = limit == null ? source.train() : source.train().limit(limit);
         Path out = output != null ? output : Path.of("runs", model);
-        ModelMetadata metadata = new ModelMetadata();
-        metadata.architecture = model;
         try (Model m = Model.newInstance(model)) {
-            m.setBlock(Architectures.build(model, metadata.options));
+            m.setBlock(net);
             Checkpoints.State state = new TrainingRun(m, metadata, recipe, train, source.test(),
                     source.description() + (limit == null ? "" : " (first " + train.size() + " training images)"),
                     out, resume, seed).withLog(System.out, !noProgress).run();

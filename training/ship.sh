@@ -49,7 +49,7 @@ import json, sys
 meta_path, acc, name, *flags = sys.argv[1:]
 meta = json.load(open(meta_path))
 # trainingSeconds stays the run's own sum of epoch times: wall time across resumes, pauses included.
-meta["recipe"] += "; trained with the Java trainer (train --resume across sessions, training/queue.sh)"
+meta["recipe"] += "; trained with the Java trainer (training/queue.sh or resume.sh: train, resumed after any interruption)"
 meta["testAccuracy"] = float(acc)
 meta["command"] = " ".join(["java -jar examples/target/attentionzoo.jar train --model", name, "--data ../shared/cifar10"] + flags)
 json.dump(meta, open(meta_path, "w"), indent=2)

@@ -2,7 +2,8 @@
 # Stages what a session must commit of running or finished runs, so that the next session resumes
 # them from the repository: each run's metrics.csv, curves.png, log, final model/ if there is one,
 # and only its newest complete checkpoint (older ones leave the index, so checkpoints are replaced
-# in the history rather than piling up).
+# in the history rather than piling up). Prints where each run stands, for the progress table in
+# docs/training.md.
 #   training/snapshot.sh RUN...      e.g. training/snapshot.sh resnet20 se_resnet20; then git commit
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -15,5 +16,7 @@ for run in "$@"; do
     for f in "$dir/metrics.csv" "$dir/curves.png" "training/$run.log" "$dir/model" $newest; do
         [ -e "$f" ] && git add -f "$f"
     done
-    echo "$run: staged ${newest:-no checkpoint}${newest:+ ($(basename "$newest"))}"
+    reached=$(tail -n +2 "$dir/metrics.csv" 2>/dev/null | tail -n 1 \
+        | awk -F, '{ printf "epoch %d, test accuracy %.2f%%, last epoch %.0f s", $1, 100 * $5, $8 }')
+    echo "$run: staged ${newest:-no checkpoint}; ${reached:-no epoch finished}"
 done

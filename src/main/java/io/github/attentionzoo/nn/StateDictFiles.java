@@ -108,7 +108,7 @@ final class StateDictFiles {
             header = parsed.getAsJsonObject();
         } catch (JsonParseException | IllegalStateException e) {
             throw new IOException(file + ": .safetensors header is not valid JSON ("
-                    + firstLine(e.getMessage()) + ")", e);
+                    + Messages.firstLine(e.getMessage()) + ")", e);
         }
         long data = size - 8 - headerLength;
         long total = 0;
@@ -151,9 +151,5 @@ final class StateDictFiles {
             throw new IOException(String.format(Locale.ROOT, "%s: declares more than %,d bytes of tensors;"
                     + " no attentionzoo network is that large", file, MAX_TOTAL_BYTES));
         }
-    }
-
-    private static String firstLine(String message) {
-        return message == null ? "" : message.lines().findFirst().orElse("");
     }
 }

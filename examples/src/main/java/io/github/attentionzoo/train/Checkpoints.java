@@ -7,6 +7,7 @@ import ai.djl.ndarray.NDManager;
 import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;
 import com.google.gson.JsonParseException;
+import io.github.attentionzoo.nn.Messages;
 import io.github.attentionzoo.zoo.AtomicFiles;
 import io.github.attentionzoo.zoo.ModelArtifacts;
 import io.github.attentionzoo.zoo.ModelMetadata;
@@ -146,7 +147,7 @@ public final class Checkpoints {
             return s;
         } catch (JsonParseException e) {
             throw new IOException(dir + "/state.json: corrupt checkpoint state: "
-                    + ModelMetadata.firstLine(e.getMessage()), e);
+                    + Messages.firstLine(e.getMessage()), e);
         }
     }
 

@@ -3,6 +3,7 @@ package io.github.attentionzoo.zoo;
 import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;
 import com.google.gson.JsonParseException;
+import io.github.attentionzoo.nn.Messages;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -75,7 +76,7 @@ public final class ModelMetadata {
             return m;
         } catch (JsonParseException e) {
             // Gson's messages add a second line with a link; the first says what is wrong.
-            throw new IOException(source + ": corrupt metadata: " + firstLine(e.getMessage()), e);
+            throw new IOException(source + ": corrupt metadata: " + Messages.firstLine(e.getMessage()), e);
         }
     }
 
@@ -105,15 +106,5 @@ public final class ModelMetadata {
      */
     public int numClasses() {
         return Architectures.options(architecture, options).numClasses();
-    }
-
-    /**
-     * Returns the first line of a message, for parsers whose messages run over several lines.
-     *
-     * @param message a message, or null
-     * @return its first line, or an empty string
-     */
-    public static String firstLine(String message) {
-        return message == null ? "" : message.lines().findFirst().orElse("");
     }
 }

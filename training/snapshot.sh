@@ -11,12 +11,12 @@ for run in "$@"; do
     dir="training/$run"
     [ -d "$dir" ] || { echo "snapshot.sh: no run $dir" >&2; exit 1; }
     newest=$(ls -d "$dir"/checkpoints/epoch-* 2>/dev/null | while read -r c; do
-        [ -f "$c/state.json" ] && echo "$c"; done | sort | tail -n 1)
+        [ -f "$c/state.json" ] && echo "$c"; done | sort | tail -n 1 || true)
     git rm -r -q --cached --ignore-unmatch "$dir/checkpoints" > /dev/null
     for f in "$dir/metrics.csv" "$dir/curves.png" "training/$run.log" "$dir/model" $newest; do
         [ -e "$f" ] && git add -f "$f"
     done
     reached=$(tail -n +2 "$dir/metrics.csv" 2>/dev/null | tail -n 1 \
-        | awk -F, '{ printf "epoch %d, test accuracy %.2f%%, last epoch %.0f s", $1, 100 * $5, $8 }')
+        | awk -F, '{ printf "epoch %d, test accuracy %.2f%%, last epoch %.0f s", $1, 100 * $5, $8 }' || true)
     echo "$run: staged ${newest:-no checkpoint}; ${reached:-no epoch finished}"
 done

@@ -50,12 +50,14 @@ public final class Soak {
      * @param trainSteps training steps (batch 32)
      * @param every how often to print resident memory
      * @param out where lines go
-     * @return resident memory samples (MiB): after warm-up, then every {@code every} calls of each phase
+     * @return resident memory (MiB) of each phase: inference after 50 warm-up calls and then every
+     *     {@code every} calls, training every {@code every} steps
      * @throws IOException when the embedded sample cannot be read
      */
-    public static List<Double> run(String model, int inferCalls, int trainSteps, int every, PrintStream out)
+    public static Readings run(String model, int inferCalls, int trainSteps, int every, PrintStream out)
             throws IOException {
-        List<Double> samples = new ArrayList<>();
+        List<Double> inferSamples = new ArrayList<>();
+        List<Double> trainSamples = new ArrayList<>();
         try (Model m = Model.newInstance(model)) {
             m.setBlock(Architectures.build(model, null));
             ModelArtifacts.initialize(m, 32);
@@ -66,13 +68,13 @@ public final class Soak {
                 for (int i = 0; i < 50; i++) {
                     predictor.predict(image);
                 }
-                samples.add(Benchmark.Memory.residentMb());
-                out.printf(Locale.ROOT, "infer 0: %.0f MiB%n", samples.get(0));
+                inferSamples.add(Benchmark.Memory.residentMb());
+                out.printf(Locale.ROOT, "infer 0: %.0f MiB%n", inferSamples.get(0));
                 for (int i = 1; i <= inferCalls; i++) {
                     predictor.predict(image);
                     if (i % every == 0) {
-                        samples.add(Benchmark.Memory.residentMb());
-                        out.printf(Locale.ROOT, "infer %d: %.0f MiB%n", i, samples.get(samples.size() - 1));
+                        inferSamples.add(Benchmark.Memory.residentMb());
+                        out.printf(Locale.ROOT, "infer %d: %.0f MiB%n", i, inferSamples.get(inferSamples.size() - 1));
                     }
                 }
             } catch (ai.djl.translate.TranslateException e) {
@@ -102,8 +104,9 @@ public final class Soak {
                         }
                         step++;
                         if (step % every == 0) {
-                            samples.add(Benchmark.Memory.residentMb());
-                            out.printf(Locale.ROOT, "train %d: %.0f MiB%n", step, samples.get(samples.size() - 1));
+                            trainSamples.add(Benchmark.Memory.residentMb());
+                            out.printf(Locale.ROOT, "train %d: %.0f MiB%n", step,
+                                    trainSamples.get(trainSamples.size() - 1));
                         }
                     }
                     while (it.hasNext()) {
@@ -112,6 +115,40 @@ public final class Soak {
                 }
             }
         }
-        return samples;
+        return new Readings(inferSamples, trainSamples);
+    }
+
+    /**
+     * Resident memory readings of a soak, in MiB.
+     *
+     * @param infer the inference phase's readings, in order
+     * @param train the training phase's readings, in order
+     */
+    public record Readings(List<Double> infer, List<Double> train) {}
+
+    /**
+     * The growth a leak would show in evenly spaced readings: the smaller of the two rises between
+     * the median levels of their first, middle and last thirds. A leak raises both; the allocator
+     * taking one more block, or a single noisy reading, raises at most one.
+     *
+     * @param readings at least three readings, evenly spaced, in order
+     * @return the sustained growth in the readings' unit; zero or negative when memory held
+     */
+    public static double sustainedGrowth(List<Double> readings) {
+        int n = readings.size();
+        if (n < 3) {
+            throw new IllegalArgumentException("need at least 3 readings, got " + n);
+        }
+        int third = n / 3;
+        double first = median(readings.subList(0, third));
+        double middle = median(readings.subList(third, n - third));
+        double last = median(readings.subList(n - third, n));
+        return Math.min(middle - first, last - middle);
+    }
+
+    private static double median(List<Double> values) {
+        double[] sorted = values.stream().mapToDouble(Double::doubleValue).sorted().toArray();
+        int mid = sorted.length / 2;
+        return sorted.length % 2 == 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
     }
 }

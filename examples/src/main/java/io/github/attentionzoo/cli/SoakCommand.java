@@ -30,9 +30,24 @@ final class SoakCommand implements Callable<Integer> {
         if (infer < 0 || train < 0 || every <= 0) {
             throw new IllegalArgumentException("--infer and --train must be >= 0 and --every > 0");
         }
-        List<Double> rss = Soak.run(model, infer, train, every, System.out);
-        System.out.printf(Locale.ROOT, "resident memory: first %.0f MiB, last %.0f MiB, max %.0f MiB%n",
-                rss.get(0), rss.get(rss.size() - 1), rss.stream().mapToDouble(Double::doubleValue).max().orElse(0));
+        Soak.Readings rss = Soak.run(model, infer, train, every, System.out);
+        report("inference", rss.infer());
+        report("training", rss.train());
         return 0;
+    }
+
+    /** Prints a phase's levels and, where there are enough readings, the growth over its second half (past warm-up). */
+    private static void report(String phase, List<Double> rss) {
+        if (rss.isEmpty()) {
+            return;
+        }
+        System.out.printf(Locale.ROOT, "%s resident memory: first %.0f MiB, last %.0f MiB, max %.0f MiB", phase,
+                rss.get(0), rss.get(rss.size() - 1), rss.stream().mapToDouble(Double::doubleValue).max().orElse(0));
+        List<Double> secondHalf = rss.subList(rss.size() / 2, rss.size());
+        if (secondHalf.size() >= 3) {
+            System.out.printf(Locale.ROOT, "; sustained growth over the second half %.1f MiB",
+                    Soak.sustainedGrowth(secondHalf));
+        }
+        System.out.println();
     }
 }

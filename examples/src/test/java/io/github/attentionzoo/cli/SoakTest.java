@@ -1,13 +1,16 @@
 package io.github.attentionzoo.cli;
 
+import io.github.attentionzoo.bench.Soak;
 import org.junit.jupiter.api.Test;
 
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
@@ -16,15 +19,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The short version of examples/bench/long_run.sh, in a child JVM with a small heap so that heap
- * growth cannot pass for a leak: after warm-up, resident memory must stay flat.
+ * growth cannot pass for a leak: after warm-up, resident memory must not keep growing.
  */
 class SoakTest {
 
     /** Calls or steps between two memory readings. */
-    private static final int EVERY = 50;
-
-    /** MiB of growth over two readings' span below which memory counts as settled. */
-    private static final double SETTLED = 5;
+    private static final int EVERY = 25;
 
     @Test
     void residentMemoryStaysFlatAfterWarmUp() throws Exception {
@@ -34,7 +34,7 @@ class SoakTest {
                 // One intra-op thread: immune to OpenMP spin-waits when the machine is shared.
                 "-Dai.djl.pytorch.num_threads=1",
                 "-cp", System.getProperty("java.class.path"), "io.github.attentionzoo.cli.Main",
-                "soak", "--model", "se_resnet20", "--infer", "2000", "--train", "400", "--every", Integer.toString(EVERY)))
+                "soak", "--model", "se_resnet20", "--infer", "2000", "--train", "600", "--every", Integer.toString(EVERY)))
                 .redirectErrorStream(true);
         // Fewer malloc arenas, as a server would run: arenas otherwise keep growing with threads.
         builder.environment().put("MALLOC_ARENA_MAX", "2");
@@ -53,24 +53,45 @@ class SoakTest {
         }
         assertTrue(p.waitFor(10, TimeUnit.MINUTES));
         assertEquals(0, p.exitValue(), log.toString());
-        // Warm-up (allocator caches, the heap filling to its limit) ends within ~1,400 calls and
-        // ~200 steps here; after that the level must hold.
-        assertHolds("inference", rss, "infer", 1500, 2000, 25, log);
-        assertHolds("training", rss, "train", 250, 400, 40, log);
+        // Warm-up (allocator caches, the 160 MiB heap filling) ends within ~1,000 calls and ~250
+        // steps here. Single readings still swing by 20-45 MiB in training (the allocator takes or
+        // returns a block, once as late as step 350), so only growth that goes on counts.
+        assertHolds("inference", window(rss, "infer", 1000, 2000), 6, log);
+        assertHolds("training", window(rss, "train", 200, 600), 10, log);
     }
 
-    /**
-     * Fails when memory grew by {@code limit} MiB or more from {@code from} to {@code to} and was
-     * still rising over the last two intervals. A leak grows with every call; the allocator
-     * sometimes takes one more block after warm-up (seen: +46 MiB at training step 300, then flat
-     * to step 400), which is not one.
-     */
-    private static void assertHolds(String what, Map<String, Double> rss, String key, int from, int to,
-            double limit, StringBuilder log) {
-        double growth = rss.get(key + to) - rss.get(key + from);
-        double lastTwo = rss.get(key + to) - rss.get(key + (to - 2 * EVERY));
-        assertTrue(growth < limit || lastTwo < SETTLED, String.format(java.util.Locale.ROOT,
-                "%s memory grew %.1f MiB after warm-up, %.1f MiB over the last %d:%n%s",
-                what, growth, lastTwo, 2 * EVERY, log));
+    @Test
+    void sustainedGrowthTellsALeakFromOneStep() {
+        List<Double> flat = new ArrayList<>();
+        List<Double> oneStep = new ArrayList<>();
+        List<Double> leak = new ArrayList<>();
+        for (int i = 0; i < 17; i++) {
+            double noise = (i % 3 - 1) * 12;
+            flat.add(512 + noise);
+            // The CI failure that this test was rewritten for: +45 MiB once, late, then flat.
+            oneStep.add(512 + noise + (i >= 12 ? 45 : 0));
+            // 0.2 MiB a step (a 32-image batch kept every other step), read every 25 steps.
+            leak.add(512 + noise + 5.0 * i);
+        }
+        assertTrue(Soak.sustainedGrowth(flat) < 10, flat.toString());
+        assertTrue(Soak.sustainedGrowth(oneStep) < 10, oneStep.toString());
+        assertTrue(Soak.sustainedGrowth(leak) >= 10, leak.toString());
+    }
+
+    /** The readings of one phase from call or step {@code from} to {@code to}, in order. */
+    private static List<Double> window(Map<String, Double> rss, String phase, int from, int to) {
+        List<Double> readings = new ArrayList<>();
+        for (int i = from; i <= to; i += EVERY) {
+            readings.add(rss.get(phase + i));
+        }
+        return readings;
+    }
+
+    /** Fails when memory went on growing through the window by {@code limit} MiB or more in each third. */
+    private static void assertHolds(String what, List<Double> readings, double limit, StringBuilder log) {
+        double growth = Soak.sustainedGrowth(readings);
+        assertTrue(growth < limit, String.format(Locale.ROOT,
+                "%s memory kept growing after warm-up: %.1f MiB in each third of %s:%n%s",
+                what, growth, readings, log));
     }
 }

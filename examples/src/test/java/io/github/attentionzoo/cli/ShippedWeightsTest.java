@@ -80,7 +80,12 @@ class ShippedWeightsTest {
         assertTrue(sameTraining(metadata(zoo.toString(), plain.dataset), plain));
         assertTrue(sameTraining(metadata(zoo.withExcitationDecay(false).toString(), plain.dataset), plain),
                 "SE weights out of decay is the same recipe for a net without them");
+        assertTrue(sameTraining(metadata(zoo + "; trained with the Java trainer (training/queue.sh)", plain.dataset),
+                metadata(zoo + "; trained with the Java trainer (train --resume across sessions)", plain.dataset)),
+                "how a run was driven is no difference in the recipe");
         assertFalse(sameTraining(metadata(zoo.with(120, null, null, null).toString(), plain.dataset), plain));
+        assertFalse(sameTraining(metadata(zoo.with(120, null, null, null) + "; trained with the Java trainer",
+                plain.dataset), plain));
         assertFalse(sameTraining(metadata(zoo.toString(), "an earlier JPEG-decoded copy"), plain));
     }
 
@@ -94,11 +99,18 @@ class ShippedWeightsTest {
     /**
      * Tells whether two shipped models were trained alike, so that comparing them says something
      * about attention: the same recipe on the same data. Keeping SE weights out of decay is no
-     * difference for a twin that has none; while the zoo is retrained, a model of the new recipe
+     * difference for a twin that has none, and neither is the note on how the run was driven that
+     * training/ship.sh appends after "; ". While the zoo is retrained, a model of the new recipe
      * and an older one are not compared.
      */
     static boolean sameTraining(ModelMetadata attention, ModelMetadata plain) {
-        return attention.recipe.replace(Recipe.NO_EXCITATION_DECAY, "").equals(plain.recipe)
-                && attention.dataset.equals(plain.dataset);
+        return recipeProper(attention.recipe).replace(Recipe.NO_EXCITATION_DECAY, "")
+                .equals(recipeProper(plain.recipe)) && attention.dataset.equals(plain.dataset);
+    }
+
+    /** The recipe as {@code --print-recipe} states it, without ship.sh's note. */
+    private static String recipeProper(String recipe) {
+        int note = recipe.indexOf("; ");
+        return note < 0 ? recipe : recipe.substring(0, note);
     }
 }

@@ -37,7 +37,8 @@ class SoakTest {
                 // One intra-op thread: immune to OpenMP spin-waits when the machine is shared.
                 "-Dai.djl.pytorch.num_threads=1",
                 "-cp", System.getProperty("java.class.path"), "io.github.attentionzoo.cli.Main",
-                "soak", "--model", "se_resnet20", "--infer", "4000", "--train", "600", "--every", Integer.toString(EVERY)))
+                "soak", "--model", "se_resnet20", "--infer", "4000", "--train", "600",
+                "--every", Integer.toString(EVERY)))
                 .redirectErrorStream(true);
         // Fewer malloc arenas, as a server would run: arenas otherwise keep growing with threads.
         builder.environment().put("MALLOC_ARENA_MAX", "2");
@@ -59,8 +60,8 @@ class SoakTest {
         // Warm-up (allocator caches, JIT) ends within ~2,000 calls (steps of 3-12 MiB seen at
         // calls 1,250 and 1,825, flat from there to 8,000) and ~250 steps here. Single readings
         // still jump by up to 45 MiB in training (the allocator takes or returns a block, once as
-        // late as step 350), so only growth that goes on counts. The inference limit is what one
-        // leaked 32x32 input per call would add over a third of the window.
+        // late as step 350), so only growth that goes on counts. The inference limit is under what
+        // one leaked 3x32x32 float input per call would add over a third of the window (7.8 MiB).
         assertHolds("inference", window(rss, "infer", 2000, 4000), 6, log);
         assertHolds("training", window(rss, "train", 200, 600), 10, log);
     }

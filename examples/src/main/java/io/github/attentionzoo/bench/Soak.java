@@ -68,13 +68,11 @@ public final class Soak {
                 for (int i = 0; i < 50; i++) {
                     predictor.predict(image);
                 }
-                inferSamples.add(Benchmark.Memory.residentMb());
-                out.printf(Locale.ROOT, "infer 0: %.0f MiB%n", inferSamples.get(0));
+                record(inferSamples, "infer", 0, out);
                 for (int i = 1; i <= inferCalls; i++) {
                     predictor.predict(image);
                     if (i % every == 0) {
-                        inferSamples.add(Benchmark.Memory.residentMb());
-                        out.printf(Locale.ROOT, "infer %d: %.0f MiB%n", i, inferSamples.get(inferSamples.size() - 1));
+                        record(inferSamples, "infer", i, out);
                     }
                 }
             } catch (ai.djl.translate.TranslateException e) {
@@ -104,9 +102,7 @@ public final class Soak {
                         }
                         step++;
                         if (step % every == 0) {
-                            trainSamples.add(Benchmark.Memory.residentMb());
-                            out.printf(Locale.ROOT, "train %d: %.0f MiB%n", step,
-                                    trainSamples.get(trainSamples.size() - 1));
+                            record(trainSamples, "train", step, out);
                         }
                     }
                     while (it.hasNext()) {
@@ -116,6 +112,12 @@ public final class Soak {
             }
         }
         return new Readings(inferSamples, trainSamples);
+    }
+
+    private static void record(List<Double> readings, String phase, int count, PrintStream out) {
+        double mb = Benchmark.Memory.residentMb();
+        readings.add(mb);
+        out.printf(Locale.ROOT, "%s %d: %.0f MiB%n", phase, count, mb);
     }
 
     /**

@@ -128,8 +128,8 @@ public abstract class ResidualBlock extends AbstractBlock {
         int channels;
         int stride = 1;
         boolean se = true;
-        int reduction = 16;
-        int seMinHidden = 8;
+        int reduction = SqueezeExcitation.DEFAULT_REDUCTION;
+        int seMinHidden = SqueezeExcitation.DEFAULT_MIN_HIDDEN;
 
         /**
          * Sets the input channels; required.

@@ -182,7 +182,7 @@ public class SelectiveKernel extends AbstractBlock {
         private int stride = 1;
         private int groups = 1;
         private boolean dilated;
-        private int reduction = 16;
+        private int reduction = SqueezeExcitation.DEFAULT_REDUCTION;
         private int minHidden = 32;
         private boolean convBias;
         private boolean fuseNormAct = true;

@@ -22,6 +22,15 @@ public class SqueezeExcitation extends AbstractBlock {
 
     private static final byte VERSION = 1;
 
+    /** The reduction ratio of the SE paper, the default everywhere in this project. */
+    public static final int DEFAULT_REDUCTION = 16;
+
+    /**
+     * The default minimum width of the excitation bottleneck: 16-channel stages would otherwise
+     * squeeze to one unit.
+     */
+    public static final int DEFAULT_MIN_HIDDEN = 8;
+
     private final int channels;
     private final int hidden;
     private final Squeeze squeeze;
@@ -137,8 +146,8 @@ public class SqueezeExcitation extends AbstractBlock {
     /** Builds a {@link SqueezeExcitation}. */
     public static final class Builder {
         private int channels;
-        private int reduction = 16;
-        private int minHidden = 8;
+        private int reduction = DEFAULT_REDUCTION;
+        private int minHidden = DEFAULT_MIN_HIDDEN;
         private Squeeze squeeze = Squeeze.AVG;
         private Gate gate = Gate.SIGMOID;
         private boolean bias;

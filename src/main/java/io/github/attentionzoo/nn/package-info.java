@@ -9,3 +9,7 @@
  * device its input lives on.
  */
 package io.github.attentionzoo.nn;
+
+import ai.djl.Model;
+import ai.djl.nn.Block;
+

@@ -22,6 +22,7 @@ import io.github.attentionzoo.train.SmoothedCrossEntropy;
 import io.github.attentionzoo.train.TrainingRun;
 import io.github.attentionzoo.zoo.Architectures;
 import io.github.attentionzoo.zoo.ModelArtifacts;
+import io.github.attentionzoo.zoo.Recipe;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -162,7 +163,7 @@ public final class Benchmark {
 
     private static Result train(Model m, String model, Shape shape, int threads, double seconds, int minSteps,
             Path profile) {
-        LrSchedule schedule = new LrSchedule(LrSchedule.Kind.CONSTANT, 0.01f, 1, 0);
+        LrSchedule schedule = new LrSchedule(Recipe.Schedule.CONSTANT, 0.01f, 1, 0);
         Sgd sgd = new Sgd(schedule, 0.9f, true, 5e-4f, Set.of(), Engine.getInstance().getDevices().length);
         DefaultTrainingConfig config = new DefaultTrainingConfig(new SmoothedCrossEntropy(0f))
                 .optDevices(Engine.getInstance().getDevices()).optOptimizer(sgd)

@@ -23,6 +23,7 @@ import io.github.attentionzoo.train.TrainingRun;
 import io.github.attentionzoo.zoo.Architectures;
 import io.github.attentionzoo.zoo.CifarTranslator;
 import io.github.attentionzoo.zoo.ModelArtifacts;
+import io.github.attentionzoo.zoo.Recipe;
 
 import java.awt.image.BufferedImage;
 import java.io.IOException;
@@ -81,7 +82,7 @@ public final class Soak {
         }
         try (Model m = Model.newInstance(model)) {
             m.setBlock(Architectures.build(model, null));
-            LrSchedule schedule = new LrSchedule(LrSchedule.Kind.CONSTANT, 0.01f, 1, 0);
+            LrSchedule schedule = new LrSchedule(Recipe.Schedule.CONSTANT, 0.01f, 1, 0);
             DefaultTrainingConfig config = new DefaultTrainingConfig(new SmoothedCrossEntropy(0f))
                     .optDevices(Engine.getInstance().getDevices())
                     .optOptimizer(new Sgd(schedule, 0.9f, true, 5e-4f, Set.of(), Engine.getInstance().getDevices().length))

@@ -1,7 +1,7 @@
 package io.github.attentionzoo.cli;
 
+import io.github.attentionzoo.app.OutputGuard;
 import io.github.attentionzoo.bench.Benchmark;
-import io.github.attentionzoo.zoo.OutputGuard;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 

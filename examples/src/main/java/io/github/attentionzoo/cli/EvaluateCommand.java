@@ -1,12 +1,12 @@
 package io.github.attentionzoo.cli;
 
 import ai.djl.Model;
+import io.github.attentionzoo.app.OutputGuard;
 import io.github.attentionzoo.data.CifarRecords;
 import io.github.attentionzoo.data.CifarSource;
+import io.github.attentionzoo.io.AtomicFiles;
 import io.github.attentionzoo.train.Evaluation;
-import io.github.attentionzoo.zoo.AtomicFiles;
 import io.github.attentionzoo.zoo.CifarTranslator;
-import io.github.attentionzoo.zoo.OutputGuard;
 import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.HeatMapChart;
 import org.knowm.xchart.HeatMapChartBuilder;
@@ -14,6 +14,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;

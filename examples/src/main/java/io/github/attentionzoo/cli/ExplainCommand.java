@@ -2,16 +2,16 @@ package io.github.attentionzoo.cli;
 
 import ai.djl.Model;
 import com.google.gson.GsonBuilder;
+import io.github.attentionzoo.app.OutputGuard;
 import io.github.attentionzoo.data.CifarRecords;
 import io.github.attentionzoo.data.CifarSource;
 import io.github.attentionzoo.data.Images;
 import io.github.attentionzoo.explain.AttentionPlots;
 import io.github.attentionzoo.explain.Explainer;
+import io.github.attentionzoo.io.AtomicFiles;
 import io.github.attentionzoo.nn.AttentionRecorder;
-import io.github.attentionzoo.zoo.AtomicFiles;
 import io.github.attentionzoo.zoo.CifarTranslatorFactory;
 import io.github.attentionzoo.zoo.ModelMetadata;
-import io.github.attentionzoo.zoo.OutputGuard;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;

@@ -1,12 +1,12 @@
 package io.github.attentionzoo.cli;
 
 import ai.djl.Model;
+import io.github.attentionzoo.app.OutputGuard;
+import io.github.attentionzoo.io.AtomicFiles;
 import io.github.attentionzoo.nn.SqueezeExcitation;
-import io.github.attentionzoo.zoo.AtomicFiles;
 import io.github.attentionzoo.zoo.CifarTranslatorFactory;
 import io.github.attentionzoo.zoo.ModelArtifacts;
 import io.github.attentionzoo.zoo.ModelMetadata;
-import io.github.attentionzoo.zoo.OutputGuard;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;

@@ -2,18 +2,21 @@ package io.github.attentionzoo.cli;
 
 import ai.djl.Model;
 import ai.djl.engine.Engine;
+import io.github.attentionzoo.app.OutputGuard;
 import io.github.attentionzoo.data.CifarRecords;
 import io.github.attentionzoo.data.CifarSource;
 import io.github.attentionzoo.data.ImageFolder;
-import io.github.attentionzoo.train.Checkpoints;
 import io.github.attentionzoo.train.FineTuning;
-import io.github.attentionzoo.train.Recipe;
 import io.github.attentionzoo.train.TrainingRun;
+import io.github.attentionzoo.zoo.Architectures;
 import io.github.attentionzoo.zoo.CifarTranslator;
-import io.github.attentionzoo.zoo.OutputGuard;
+import io.github.attentionzoo.zoo.ModelMetadata;
+import io.github.attentionzoo.zoo.Recipe;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 import java.nio.file.Path;
 import java.util.List;
@@ -36,27 +39,18 @@ final class FinetuneCommand implements Callable<Integer> {
     @Option(names = "--freeze-backbone", description = "Train the classifier only.")
     boolean freezeBackbone;
 
-    @Option(names = "--epochs", description = "Epochs (default 10).")
-    int epochs = 10;
+    @Option(names = "--epochs", description = "Epochs (default: enough for " + FineTuning.MIN_STEPS + " steps, at least 10).")
+    Integer epochs;
 
-    @Option(names = "--batch-size", description = "Batch size (default 64).")
-    int batchSize = 64;
+    @Option(names = "--batch-size", description = "Batch size (default: 64, halved down to 8 until an epoch holds 8 steps).")
+    Integer batchSize;
 
     @Option(names = "--lr", description = "Head learning rate (default: a tenth of the model's recipe); the backbone gets a tenth of it.")
     Float lr;
 
-    @Option(names = "--output", description = "Output directory (default: runs/<model>-finetune).")
-    Path output;
+    @Mixin RunOptions run;
 
-    @Option(names = "--resume", description = "Continue from the newest checkpoint in the output directory.")
-    boolean resume;
-
-    @Option(names = "--no-progress", description = "Do not draw the per-batch progress bar.")
-    boolean noProgress;
-
-    @Option(names = "--seed", description = "Seed of the new head's initial weights, data order and augmentation"
-            + " (default 42).")
-    long seed = 42;
+    @Spec CommandSpec spec;
 
     @Override
     public Integer call() throws Exception {
@@ -83,27 +77,37 @@ final class FinetuneCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--num-classes " + n + " is fewer than the data's " + classes.size() + " classes");
         }
         // A new head's weights are drawn when the model is loaded, before TrainingRun seeds the engine.
-        Engine.getInstance().setRandomSeed(Long.hashCode(seed));
+        Engine.getInstance().setRandomSeed(Long.hashCode(run.seed));
         FineTuning tuning = FineTuning.load(dir, n);
-        Recipe base = Recipe.forModel(tuning.metadata().architecture);
-        Recipe recipe = new Recipe(epochs, batchSize, lr != null ? lr : base.lr() / 10, base.schedule(), 0,
-                base.optimizer(), base.momentum(), base.weightDecay(), base.decayNormAndBias(),
-                base.decayExcitation(), 0f, 0);
-        Path out = output != null ? output : Path.of("runs", tuning.metadata().architecture + "-finetune");
+        ModelMetadata from = tuning.metadata();
+        Recipe base = from.recipe != null ? from.recipe : Architectures.spec(from.architecture).recipe();
+        Recipe recipe = FineTuning.recipe(base, train.size(), epochs, batchSize, lr);
+        warnIfShort(recipe, train.size());
+        Path out = run.output(from.architecture + "-finetune");
         OutputGuard.notAnInput(out, "--output", dir);
+        ModelMetadata tuned = from.copy();
         try (Model model = tuning.model()) {
-            TrainingRun run = new TrainingRun(model, tuning.metadata(), recipe, train, test, description, out, resume, seed)
-                    .withLog(System.out, !noProgress)
-                    .withSynset(n == classes.size() ? classes : CifarTranslator.defaultSynset(n));
-            run.withLrScale(tuning.backboneLrScale());
+            TrainingRun training = new TrainingRun(model, tuned, recipe, train, test, description, out,
+                    run.resuming(), run.seed)
+                    .withSynset(n == classes.size() ? classes : CifarTranslator.defaultSynset(n))
+                    .withOrigin(CommandLines.of(spec), "fine-tuned from " + source.describe()
+                            + (freezeBackbone ? " with its backbone frozen" : ""))
+                    .withLrScale(tuning.backboneLrScale());
             if (freezeBackbone) {
-                run.withFrozen(tuning.backbone());
+                training.withFrozen(tuning.backbone());
             }
-            Checkpoints.State state = run.run();
-            double acc = state.history.get(state.history.size() - 1).testAccuracy();
-            System.out.printf(Locale.ROOT, "accuracy: %.4f%n", acc);
-            System.out.println("model written to " + out.resolve("model") + (freezeBackbone ? " (backbone frozen)" : ""));
+            RunOptions.printClosing(run.configure(training).run(), out, freezeBackbone ? " (backbone frozen)" : "");
         }
         return 0;
+    }
+
+    /** Says so when a run is too short to move a pretrained network, before it starts. */
+    private static void warnIfShort(Recipe recipe, int images) {
+        long steps = (long) recipe.epochs() * (images / recipe.batchSize());
+        if (steps < FineTuning.MIN_STEPS / 3) {
+            System.out.printf(Locale.ROOT, "warning: %d epochs of %d images at batch size %d are only %d optimizer"
+                    + " steps, too few to learn much; drop --epochs (the default gives %d steps) or lower --batch-size%n",
+                    recipe.epochs(), images, recipe.batchSize(), steps, FineTuning.MIN_STEPS);
+        }
     }
 }

@@ -3,15 +3,17 @@ package io.github.attentionzoo.cli;
 import ai.djl.Model;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.ParameterStore;
-import io.github.attentionzoo.data.Npy;
+import io.github.attentionzoo.app.OutputGuard;
+import io.github.attentionzoo.interop.Npy;
 import io.github.attentionzoo.zoo.ModelArtifacts;
-import io.github.attentionzoo.zoo.OutputGuard;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 import java.nio.file.Path;
+import java.util.Locale;
 import java.util.concurrent.Callable;
 
 /** {@code infer}: raw logits for a raw NCHW tensor. */

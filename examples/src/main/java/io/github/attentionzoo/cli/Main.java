@@ -1,10 +1,13 @@
 package io.github.attentionzoo.cli;
 
-import io.github.attentionzoo.zoo.EngineLog;
-import io.github.attentionzoo.zoo.NativeAllocator;
-import picocli.CommandLine;
+import ai.djl.Model;
+import io.github.attentionzoo.app.EngineLog;
+import io.github.attentionzoo.app.NativeAllocator;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine;
 
 import java.io.PrintWriter;
 

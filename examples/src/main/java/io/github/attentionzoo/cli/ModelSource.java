@@ -25,17 +25,34 @@ final class ModelSource {
         Path modelDir;
     }
 
-    /** Returns the directory holding the model, installing shipped weights when a name is given. */
+    private Path resolved;
+
+    /**
+     * Returns the directory holding the model, installing shipped weights when a name is given;
+     * resolved once per command.
+     */
     Path directory() throws IOException {
+        if (resolved == null) {
+            resolved = resolve();
+        }
+        return resolved;
+    }
+
+    private Path resolve() throws IOException {
         if (choice.modelDir != null) {
             return choice.modelDir;
         }
         Architectures.spec(choice.model);
         if (!PretrainedStore.hasWeights(choice.model)) {
-            throw new IllegalArgumentException("no pretrained weights ship for '" + choice.model
-                    + "' yet; train it (attentionzoo train --model " + choice.model + ") and pass --model-dir");
+            throw new IllegalArgumentException("--model " + choice.model + ": no pretrained weights ship for it yet;"
+                    + " train it (attentionzoo train --model " + choice.model + ") and pass --model-dir");
         }
         return PretrainedStore.install(choice.model);
+    }
+
+    /** The model as the user named it: the zoo name, or the directory. */
+    String describe() {
+        return choice.model != null ? choice.model : choice.modelDir.toString();
     }
 
     /** Loads the model for inference. */

@@ -4,11 +4,12 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
+import io.github.attentionzoo.app.ModelSummary;
 import io.github.attentionzoo.zoo.Architectures;
 import io.github.attentionzoo.zoo.ModelMetadata;
-import io.github.attentionzoo.zoo.ModelSummary;
 import io.github.attentionzoo.zoo.PretrainedStore;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Spec;
 
 import java.util.Locale;
 import java.util.concurrent.Callable;

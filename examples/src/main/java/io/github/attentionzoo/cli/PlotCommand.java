@@ -1,8 +1,8 @@
 package io.github.attentionzoo.cli;
 
+import io.github.attentionzoo.app.OutputGuard;
 import io.github.attentionzoo.train.EpochMetrics;
 import io.github.attentionzoo.train.TrainingPlots;
-import io.github.attentionzoo.zoo.OutputGuard;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 

@@ -4,8 +4,8 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
+import io.github.attentionzoo.app.ModelSummary;
 import io.github.attentionzoo.zoo.Architectures;
-import io.github.attentionzoo.zoo.ModelSummary;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 

@@ -83,30 +83,73 @@ public record ImageFolder(CifarRecords train, CifarRecords test, List<String> cl
         return names;
     }
 
-    /** Reads images; part -1 takes all, 0 the training part, 1 every fifth image. */
+    /**
+     * Loads every image of a class folder for scoring a model whose classes are {@code modelClasses}:
+     * each folder's images are labelled with that class's index in the model.
+     *
+     * @param dir the folder ({@code DIR/<class>/*.png})
+     * @param modelClasses the model's class names, in output order
+     * @param side the model's input side
+     * @return the images and labels
+     * @throws IOException when an image cannot be read, naming it
+     * @throws IllegalArgumentException naming the folders whose class the model lacks
+     */
+    public static CifarRecords forClasses(Path dir, List<String> modelClasses, int side) throws IOException {
+        if (!Files.isDirectory(dir)) {
+            throw new NoSuchFileException(dir.toString(), null, "image folder not found");
+        }
+        List<String> folders = classes(dir);
+        List<String> unknown = folders.stream().filter(c -> !modelClasses.contains(c)).toList();
+        if (!unknown.isEmpty()) {
+            throw new IllegalArgumentException(dir + ": class folder" + (unknown.size() > 1 ? "s " : " ")
+                    + String.join(", ", unknown) + " name no class of the model (its classes: "
+                    + String.join(", ", modelClasses) + ")");
+        }
+        return read(dir, folders, modelClasses::indexOf, side, -1);
+    }
+
+    /** The image files of a class folder, sorted; a folder without images is refused. */
+    private static List<Path> images(Path classDir) throws IOException {
+        List<Path> files;
+        try (Stream<Path> s = Files.list(classDir)) {
+            files = s.filter(p -> p.getFileName().toString().toLowerCase(Locale.ROOT)
+                    .matches(".*\\.(png|jpe?g|bmp|gif)")).sorted().toList();
+        }
+        if (files.isEmpty()) {
+            // It would become a class no image teaches, and every answer could be that class.
+            throw new IllegalArgumentException(classDir + ": class folder holds no PNG, JPEG, BMP or GIF images;"
+                    + " add images or remove the folder");
+        }
+        return files;
+    }
+
     private static CifarRecords read(Path dir, List<String> classes, int side, int part) throws IOException {
+        return read(dir, classes, classes::indexOf, side, part);
+    }
+
+    /** Reads images; part -1 takes all, 0 the training part, 1 every fifth image. */
+    private static CifarRecords read(Path dir, List<String> classes, java.util.function.ToIntFunction<String> label,
+            int side, int part) throws IOException {
+        if (side != CifarRecords.SIDE) {
+            throw new IllegalArgumentException("image folders are decoded at " + CifarRecords.SIDE + " pixels, the model needs " + side);
+        }
         List<byte[]> images = new ArrayList<>();
         List<Integer> labels = new ArrayList<>();
-        for (int label = 0; label < classes.size(); label++) {
-            List<Path> files;
-            try (Stream<Path> s = Files.list(dir.resolve(classes.get(label)))) {
-                files = s.filter(p -> p.getFileName().toString().toLowerCase(Locale.ROOT)
-                        .matches(".*\\.(png|jpe?g|bmp|gif)")).sorted().toList();
+        for (String name : classes) {
+            List<Path> files = images(dir.resolve(name));
+            if (part >= 0 && files.size() < 2) {
+                throw new IllegalArgumentException(dir.resolve(name) + ": " + files.size() + " image; at least 2 per"
+                        + " class are needed to hold one out for testing (or give train/ and test/ folders)");
             }
             for (int i = 0; i < files.size(); i++) {
-                boolean held = i % 5 == 4;
+                // Every fifth image is held out; a class of 2 to 4 images gives its last one.
+                boolean held = files.size() < 5 ? i == files.size() - 1 : i % 5 == 4;
                 if (part == 0 && held || part == 1 && !held) {
                     continue;
                 }
                 images.add(planes(Images.read(files.get(i), 2 * side), side));
-                labels.add(label);
+                labels.add(label.applyAsInt(name));
             }
-        }
-        if (images.isEmpty()) {
-            throw new IOException(dir + ": no PNG, JPEG, BMP or GIF images in the class folders");
-        }
-        if (side != CifarRecords.SIDE) {
-            throw new IllegalArgumentException("image folders are decoded at " + CifarRecords.SIDE + " pixels, the model needs " + side);
         }
         byte[] pixels = new byte[images.size() * CifarRecords.IMAGE_BYTES];
         byte[] l = new byte[images.size()];

@@ -1,7 +1,8 @@
 package io.github.attentionzoo.explain;
 
+import io.github.attentionzoo.io.AtomicFiles;
 import io.github.attentionzoo.nn.AttentionRecorder;
-import io.github.attentionzoo.zoo.AtomicFiles;
+import javax.imageio.ImageIO;
 import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.HeatMapChart;
 import org.knowm.xchart.HeatMapChartBuilder;
@@ -10,7 +11,6 @@ import org.knowm.xchart.XYChartBuilder;
 import org.knowm.xchart.style.Styler;
 import org.knowm.xchart.style.markers.SeriesMarkers;
 
-import javax.imageio.ImageIO;
 import java.awt.Color;
 import java.awt.Graphics2D;
 import java.awt.image.BufferedImage;

@@ -6,12 +6,14 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;
+import com.google.gson.JsonElement;
 import com.google.gson.JsonParseException;
-import io.github.attentionzoo.nn.Messages;
-import io.github.attentionzoo.zoo.AtomicFiles;
+import io.github.attentionzoo.io.AtomicFiles;
+import io.github.attentionzoo.io.Messages;
+import io.github.attentionzoo.io.TextFiles;
 import io.github.attentionzoo.zoo.ModelArtifacts;
 import io.github.attentionzoo.zoo.ModelMetadata;
-import io.github.attentionzoo.zoo.TextFiles;
+import io.github.attentionzoo.zoo.Recipe;
 
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
@@ -56,8 +58,8 @@ public final class Checkpoints {
     public static final class State {
         /** The architecture's name. */
         public String model;
-        /** The recipe, as text, for the record. */
-        public String recipe;
+        /** The recipe: an object as {@link Recipe#toJson()} writes it, or the text earlier versions stored. */
+        public JsonElement recipe;
         /** Epochs completed. */
         public int epoch;
         /** Optimizer steps completed. */
@@ -68,7 +70,25 @@ public final class Checkpoints {
         public double wallSeconds;
         /** One row per completed epoch. */
         public List<EpochMetrics> history = new ArrayList<>();
+
+        /**
+         * Returns the recipe the run was started with.
+         *
+         * @return the recipe
+         * @throws IllegalArgumentException when the stored recipe cannot be read
+         */
+        public Recipe recipe() {
+            if (recipe == null || recipe.isJsonNull()) {
+                throw new IllegalArgumentException("the checkpoint's state records no recipe");
+            }
+            return Recipe.fromJson(recipe);
+        }
     }
+
+    /** The run state's file inside a checkpoint. */
+    public static final String STATE = "state.json";
+    /** The optimizer state's file inside a checkpoint. */
+    public static final String OPTIMIZER = "optimizer.ndlist";
 
     /**
      * Writes a checkpoint for the epoch in {@code state}. The directory is also a complete model
@@ -89,10 +109,10 @@ public final class Checkpoints {
             model.save(tmp, metadata.architecture);
             ModelArtifacts.writeDescription(tmp, metadata, synset);
             try (BufferedOutputStream out = new BufferedOutputStream(
-                    Files.newOutputStream(tmp.resolve("optimizer.ndlist")))) {
+                    Files.newOutputStream(tmp.resolve(OPTIMIZER)))) {
                 optimizerState.encode(out);
             }
-            Files.writeString(tmp.resolve("state.json"), GSON.toJson(state), StandardCharsets.UTF_8);
+            Files.writeString(tmp.resolve(STATE), GSON.toJson(state), StandardCharsets.UTF_8);
         });
         List<Path> all = list();
         for (int i = 0; i < all.size() - KEEP; i++) {
@@ -114,7 +134,7 @@ public final class Checkpoints {
             return s.filter(p -> p.getFileName().toString().matches("epoch-\\d{4,}"))
                     .filter(Files::isDirectory)
                     // A checkpoint is renamed into place whole; a folder without its state is someone else's.
-                    .filter(p -> Files.isRegularFile(p.resolve("state.json")))
+                    .filter(p -> Files.isRegularFile(p.resolve(STATE)))
                     .sorted(Comparator.comparing(p -> p.getFileName().toString()))
                     .toList();
         }
@@ -132,6 +152,63 @@ public final class Checkpoints {
     }
 
     /**
+     * Checks a checkpoint the way a resume reads it: its state, metadata, parameters (loaded into
+     * a network built from its metadata) and optimizer state.
+     *
+     * @param dir the checkpoint
+     * @return null when it is intact, else what is wrong, naming the file
+     */
+    public String damage(Path dir) {
+        try (NDManager scratch = NDManager.newBaseManager()) {
+            State state = readState(dir);
+            state.recipe();
+            if (!Files.exists(dir.resolve(LEGACY_PARAMS))) {
+                ModelArtifacts.load(dir, null).close();
+            }
+            readOptimizerState(dir, scratch).close();
+            return null;
+        } catch (IOException | RuntimeException e) {
+            return e.getMessage() == null ? dir + ": " + e.getClass().getSimpleName() : Messages.firstLine(e.getMessage());
+        }
+    }
+
+    /**
+     * Refuses a directory given to continue from that is no intact checkpoint.
+     *
+     * @param dir the directory
+     * @param option the option that named it, for the message
+     * @throws IllegalArgumentException naming the option, the directory and what is wrong
+     */
+    public void verify(Path dir, String option) {
+        if (!Files.isRegularFile(dir.resolve(STATE))) {
+            throw new IllegalArgumentException(option + " " + dir + ": not a checkpoint directory (no " + STATE
+                    + "); checkpoints are in " + root);
+        }
+        String damage = damage(dir);
+        if (damage != null) {
+            throw new IllegalArgumentException(option + " " + dir + ": damaged checkpoint (" + damage + ")");
+        }
+    }
+
+    /**
+     * Returns the newest intact checkpoint older than {@code dir}.
+     *
+     * @param dir a checkpoint
+     * @return the checkpoint, or null when none older is intact
+     * @throws IOException when the directory cannot be listed
+     */
+    public Path newestIntactBefore(Path dir) throws IOException {
+        List<Path> all = list();
+        for (int i = all.size() - 1; i >= 0; i--) {
+            Path p = all.get(i);
+            if (p.getFileName().toString().compareTo(dir.getFileName().toString()) < 0 && damage(p) == null) {
+                return p;
+            }
+        }
+        return null;
+    }
+
+    /**
      * Reads a checkpoint's run state.
      *
      * @param dir the checkpoint
@@ -140,13 +217,13 @@ public final class Checkpoints {
      */
     public static State readState(Path dir) throws IOException {
         try {
-            State s = GSON.fromJson(TextFiles.read(dir.resolve("state.json")), State.class);
-            if (s == null || s.model == null) {
-                throw new IOException(dir + "/state.json: incomplete checkpoint state");
+            State s = GSON.fromJson(TextFiles.read(dir.resolve(STATE)), State.class);
+            if (s == null || s.model == null || s.history == null || s.epoch < 0 || s.step < 0) {
+                throw new IOException(dir.resolve(STATE) + ": incomplete checkpoint state");
             }
             return s;
         } catch (JsonParseException e) {
-            throw new IOException(dir + "/state.json: corrupt checkpoint state: "
+            throw new IOException(dir.resolve(STATE) + ": corrupt checkpoint state: "
                     + Messages.firstLine(e.getMessage()), e);
         }
     }
@@ -180,7 +257,7 @@ public final class Checkpoints {
      * @throws IOException when the file cannot be read
      */
     public static NDList readOptimizerState(Path dir, NDManager manager) throws IOException {
-        Path file = dir.resolve("optimizer.ndlist");
+        Path file = dir.resolve(OPTIMIZER);
         try (InputStream in = new BufferedInputStream(Files.newInputStream(file))) {
             return NDList.decode(manager, in);
         } catch (IOException | RuntimeException e) {

@@ -1,6 +1,6 @@
 package io.github.attentionzoo.train;
 
-import io.github.attentionzoo.zoo.TextFiles;
+import io.github.attentionzoo.io.TextFiles;
 
 import java.io.IOException;
 import java.nio.file.Path;

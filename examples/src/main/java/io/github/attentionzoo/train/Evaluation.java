@@ -2,9 +2,9 @@ package io.github.attentionzoo.train;
 
 import ai.djl.Model;
 import ai.djl.ndarray.NDArray;
-import ai.djl.training.ParameterStore;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.DataType;
+import ai.djl.training.ParameterStore;
 import ai.djl.training.Trainer;
 import ai.djl.training.dataset.Batch;
 import io.github.attentionzoo.data.Augmentation;

@@ -7,6 +7,7 @@ import ai.djl.util.Pair;
 import ai.djl.util.PairList;
 import io.github.attentionzoo.zoo.ModelArtifacts;
 import io.github.attentionzoo.zoo.ModelMetadata;
+import io.github.attentionzoo.zoo.Recipe;
 
 import java.io.IOException;
 import java.nio.file.Path;
@@ -51,9 +52,7 @@ public final class FineTuning {
         }
         try (pretrained) {
             metadata.options.put("num_classes", Integer.toString(numClasses));
-            Model model = Model.newInstance(metadata.architecture);
-            model.setBlock(ModelArtifacts.newBlock(metadata));
-            ModelArtifacts.describe(model, metadata);
+            Model model = ModelArtifacts.newModel(metadata, null);
             ModelArtifacts.initialize(model, metadata.inputSize);
             PairList<String, Parameter> from = pretrained.getBlock().getParameters();
             PairList<String, Parameter> to = model.getBlock().getParameters();
@@ -66,6 +65,36 @@ public final class FineTuning {
             }
             return new FineTuning(model, metadata, head);
         }
+    }
+
+    /** Fine-tuning needs at least this many optimizer steps to move a pretrained network. */
+    public static final int MIN_STEPS = 300;
+
+    /**
+     * Returns the fine-tuning recipe for a training set of {@code images}: the pretrained model's
+     * optimizer at a tenth of its rate (the backbone gets a tenth of that), no warmup, Cutout or
+     * smoothing; a batch size the set can fill several times over; and enough epochs for {@value
+     * #MIN_STEPS} steps (at least 10). Each given value replaces the computed one.
+     *
+     * @param base the pretrained model's recipe
+     * @param images the number of training images
+     * @param epochs the epochs, or null
+     * @param batchSize the batch size, or null
+     * @param lr the head's learning rate, or null
+     * @return the recipe
+     */
+    public static Recipe recipe(Recipe base, int images, Integer epochs, Integer batchSize, Float lr) {
+        int batch = batchSize != null ? batchSize : 64;
+        if (batchSize == null) {
+            // Halve until an epoch holds at least 8 steps: a small folder would otherwise give one step an epoch.
+            while (batch > 8 && images / batch < 8) {
+                batch /= 2;
+            }
+        }
+        int steps = Math.max(1, images / batch);
+        int e = epochs != null ? epochs : Math.max(10, Math.min(500, (MIN_STEPS + steps - 1) / steps));
+        return base.toBuilder().epochs(e).batchSize(batch).lr(lr != null ? lr : base.lr() / 10).warmupEpochs(0)
+                .labelSmoothing(0f).cutout(0).build();
     }
 
     /** The head is the network's last block (the classifier of every zoo architecture). */

@@ -1,6 +1,6 @@
 package io.github.attentionzoo.train;
 
-import java.util.Locale;
+import io.github.attentionzoo.zoo.Recipe;
 
 /**
  * The learning rate as a function of the global step: linear warmup, then cosine decay to zero,
@@ -10,35 +10,7 @@ import java.util.Locale;
  */
 public final class LrSchedule {
 
-    /** The shape of the schedule. */
-    public enum Kind {
-        /** Cosine decay from the base rate to zero. */
-        COSINE,
-        /** ×0.1 at 50% and at 75% of training. */
-        STEP,
-        /** Rise to the base rate over the first 30%, then cosine decay. */
-        ONECYCLE,
-        /** The base rate throughout (after warmup). */
-        CONSTANT;
-
-        /**
-         * Parses a name such as "cosine".
-         *
-         * @param name the name
-         * @return the kind
-         * @throws IllegalArgumentException naming the known kinds
-         */
-        public static Kind parse(String name) {
-            try {
-                return valueOf(name.toUpperCase(Locale.ROOT));
-            } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException(
-                        "unknown schedule '" + name + "': use cosine, step, onecycle or constant", e);
-            }
-        }
-    }
-
-    private final Kind kind;
+    private final Recipe.Schedule kind;
     private final float baseLr;
     private final long totalSteps;
     private final long warmupSteps;
@@ -51,7 +23,7 @@ public final class LrSchedule {
      * @param totalSteps the steps of the whole run
      * @param warmupSteps the steps of linear warmup (ignored by one-cycle, which has its own rise)
      */
-    public LrSchedule(Kind kind, float baseLr, long totalSteps, long warmupSteps) {
+    public LrSchedule(Recipe.Schedule kind, float baseLr, long totalSteps, long warmupSteps) {
         if (!(baseLr > 0) || totalSteps <= 0 || warmupSteps < 0) {
             throw new IllegalArgumentException(
                     "learning rate and total steps must be positive, got lr " + baseLr + ", steps " + totalSteps);
@@ -70,7 +42,7 @@ public final class LrSchedule {
      */
     public float at(long step) {
         double t = Math.min(step, totalSteps) / (double) totalSteps;
-        if (kind == Kind.ONECYCLE) {
+        if (kind == Recipe.Schedule.ONECYCLE) {
             double peak = 0.3;
             if (t < peak) {
                 return (float) (baseLr * (0.04 + 0.96 * t / peak));
@@ -96,7 +68,7 @@ public final class LrSchedule {
      *
      * @return the kind
      */
-    public Kind getKind() {
+    public Recipe.Schedule getKind() {
         return kind;
     }
 }

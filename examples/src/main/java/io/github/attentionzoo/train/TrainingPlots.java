@@ -1,6 +1,6 @@
 package io.github.attentionzoo.train;
 
-import io.github.attentionzoo.zoo.AtomicFiles;
+import io.github.attentionzoo.io.AtomicFiles;
 import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYChartBuilder;

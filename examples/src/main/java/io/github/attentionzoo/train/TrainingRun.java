@@ -19,21 +19,21 @@ import ai.djl.training.initializer.XavierInitializer;
 import ai.djl.training.util.ProgressBar;
 import ai.djl.util.Pair;
 import ai.djl.util.PairList;
+import io.github.attentionzoo.app.OutputGuard;
+import io.github.attentionzoo.app.OutputLock;
 import io.github.attentionzoo.data.Augmentation;
 import io.github.attentionzoo.data.BatchLoader;
 import io.github.attentionzoo.data.CifarRecords;
+import io.github.attentionzoo.io.AtomicFiles;
 import io.github.attentionzoo.nn.SqueezeExcitation;
-import io.github.attentionzoo.zoo.AtomicFiles;
 import io.github.attentionzoo.zoo.CifarTranslator;
 import io.github.attentionzoo.zoo.ModelArtifacts;
 import io.github.attentionzoo.zoo.ModelMetadata;
-import io.github.attentionzoo.zoo.OutputGuard;
+import io.github.attentionzoo.zoo.Recipe;
 
 import java.io.IOException;
 import java.io.PrintStream;
-import java.lang.reflect.Field;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -44,16 +44,20 @@ import java.util.Set;
 import java.util.function.Consumer;
 
 /**
- * One training run: builds the network (or takes a prepared model), trains it with a {@link
- * Recipe} on every device the engine offers, evaluates after each epoch, checkpoints atomically,
- * keeps {@code metrics.csv} and {@code curves.png} up to date, and writes the final model
- * directory to {@code <output>/model}. With {@code resume} it continues from the newest
- * checkpoint exactly where it stopped: epoch, step, optimizer state and schedule.
+ * One training run: trains a model with a {@link Recipe} on every device the engine offers,
+ * evaluates after each epoch, checkpoints atomically, keeps {@code metrics.csv} and {@code
+ * curves.png} up to date, and writes the final model directory to {@code <output>/model}. With
+ * {@code resume} it continues from the newest checkpoint exactly where it stopped: epoch, step,
+ * optimizer state and schedule.
+ *
+ * <p>The run owns its output directory while it runs ({@link OutputLock}): a second run into the
+ * same directory is refused rather than allowed to replace this one's results.
  */
 public final class TrainingRun {
 
     /** What a run writes into its output directory. */
-    private static final Set<String> RUN_FILES = Set.of("checkpoints", "model", "metrics.csv", "curves.png");
+    private static final Set<String> RUN_FILES = Set.of("checkpoints", "model", "metrics.csv", "curves.png",
+            OutputLock.FILE);
 
     private final Model model;
     private final ModelMetadata metadata;
@@ -70,6 +74,9 @@ public final class TrainingRun {
     private Consumer<EpochMetrics> onEpoch = m -> {};
     private Map<String, Float> lrScale = Map.of();
     private List<String> synset;
+    private Path resumeFrom;
+    private String command;
+    private String provenance;
 
     /**
      * Creates a run.
@@ -145,6 +152,31 @@ public final class TrainingRun {
     }
 
     /**
+     * Continues from this checkpoint rather than the newest one (after the newest was damaged).
+     *
+     * @param checkpoint a checkpoint directory, or null for the newest
+     * @return this run
+     */
+    public TrainingRun withResumeFrom(Path checkpoint) {
+        this.resumeFrom = checkpoint;
+        return this;
+    }
+
+    /**
+     * Records how the weights came to be: the command that made them and, in words, where they
+     * started from (e.g. "fine-tuned from se_resnet20").
+     *
+     * @param command the command line, or null
+     * @param provenance the words, or null
+     * @return this run
+     */
+    public TrainingRun withOrigin(String command, String provenance) {
+        this.command = command;
+        this.provenance = provenance;
+        return this;
+    }
+
+    /**
      * Calls {@code listener} after each epoch (tests use it to stop a run part-way).
      *
      * @param listener the listener
@@ -199,9 +231,107 @@ public final class TrainingRun {
         // final model replaces <output>/model whole.
         OutputGuard.onlyOwnFiles(output, "--output", RUN_FILES, "a training run's");
         OutputGuard.replaceableDirectory(output.resolve("model"), "--output", false);
-        Files.createDirectories(output);
-        Checkpoints checkpoints = new Checkpoints(output);
-        Device[] devices = Engine.getInstance().getDevices();
+        OutputLock lock = OutputLock.acquire(output, "--output");
+        try {
+            Checkpoints checkpoints = new Checkpoints(output);
+            int stepsPerEpoch = stepsPerEpoch();
+            Path from = resumePoint(checkpoints);
+            Checkpoints.State state = from == null ? freshState() : resumedState(from, stepsPerEpoch);
+            trainEpochs(state, from, checkpoints, stepsPerEpoch);
+            if (!state.history.isEmpty()) {
+                ModelArtifacts.save(model, output.resolve("model"), record(state), classNames());
+            }
+            return state;
+        } finally {
+            lock.close();
+        }
+    }
+
+    /** Full batches per epoch; the last partial batch is dropped. */
+    private int stepsPerEpoch() {
+        int steps = new BatchLoader(train, model.getNDManager(), recipe.batchSize(), true, true,
+                Augmentation.NONE, 0).numBatches();
+        if (steps == 0) {
+            // This run would save its initial weights as trained.
+            throw new IllegalArgumentException(String.format(Locale.ROOT,
+                    "%d training images make no full batch of %d: use a smaller --batch-size or more images",
+                    train.size(), recipe.batchSize()));
+        }
+        return steps;
+    }
+
+    /** The checkpoint to continue from, or null to start afresh; a damaged one is refused by name. */
+    private Path resumePoint(Checkpoints checkpoints) throws IOException {
+        if (resumeFrom != null) {
+            checkpoints.verify(resumeFrom, "--resume-from");
+            return resumeFrom;
+        }
+        Path latest = checkpoints.latest();
+        if (!resume) {
+            if (latest != null) {
+                // Starting over would replace the checkpoints of a run that may have taken hours.
+                throw new IllegalArgumentException(output + " already holds checkpoints of a run ("
+                        + latest.getFileName() + "): pass --resume to continue it, or another --output");
+            }
+            return null;
+        }
+        if (latest == null) {
+            log.println("no checkpoint in " + output + ", starting from scratch");
+            return null;
+        }
+        String damage = checkpoints.damage(latest);
+        if (damage == null) {
+            return latest;
+        }
+        Path intact = checkpoints.newestIntactBefore(latest);
+        throw new IllegalArgumentException("--resume: the newest checkpoint is damaged (" + damage + "); "
+                + (intact != null ? "the newest intact one is " + intact + ": pass --resume-from " + intact
+                        : "no intact checkpoint is left: start again with another --output"));
+    }
+
+    private Checkpoints.State freshState() {
+        Checkpoints.State state = new Checkpoints.State();
+        state.model = metadata.architecture;
+        state.recipe = recipe.toJson();
+        state.seed = seed;
+        // The initial weights are drawn from the engine's generator: seeding it makes a fresh run repeatable.
+        Engine.getInstance().setRandomSeed(Long.hashCode(seed));
+        return state;
+    }
+
+    /** Reads a checkpoint's state and weights, refusing one that another recipe or data set made. */
+    private Checkpoints.State resumedState(Path from, int stepsPerEpoch) throws IOException {
+        Checkpoints.State state = Checkpoints.readState(from);
+        if (!state.model.equals(metadata.architecture)) {
+            throw new IllegalArgumentException("checkpoint " + from + " is of " + state.model
+                    + ", not " + metadata.architecture);
+        }
+        Recipe stored = state.recipe();
+        if (!recipe.equals(stored)) {
+            // The schedule depends on the whole recipe: continuing with another would not be a resume.
+            throw new IllegalArgumentException("checkpoint " + from + " was trained with [" + stored
+                    + "], not [" + recipe + "]: pass the same flags to --resume, or use another --output");
+        }
+        if (state.step != (long) state.epoch * stepsPerEpoch) {
+            // The schedule is laid out in steps: other data would resume it at the wrong point.
+            throw new IllegalArgumentException(String.format(Locale.ROOT,
+                    "checkpoint %s took %d steps in %d epochs, but %d training images give %d steps per"
+                            + " epoch at batch size %d: resume with the same training data and --limit",
+                    from, state.step, state.epoch, train.size(), stepsPerEpoch, recipe.batchSize()));
+        }
+        state.recipe = recipe.toJson();
+        model.getBlock().initialize(model.getNDManager(), DataType.FLOAT32, inputShape());
+        Checkpoints.loadParameters(from, model);
+        log.printf(Locale.ROOT, "resuming from %s (epoch %d, step %d)%n", from, state.epoch, state.step);
+        return state;
+    }
+
+    private static Shape inputShape() {
+        return new Shape(1, 3, CifarRecords.SIDE, CifarRecords.SIDE);
+    }
+
+    /** The recipe's optimizer, with weight decay off where the recipe says and per-parameter rate factors. */
+    private StatefulOptimizer optimizer(int stepsPerEpoch, Device[] devices) {
         PairList<String, Parameter> params = model.getBlock().getParameters();
         Set<String> noDecay = recipe.decayExcitation() ? new HashSet<>() : excitationParameterIds(model.getBlock());
         Map<String, Float> scaleById = new HashMap<>();
@@ -209,80 +339,40 @@ public final class TrainingRun {
             if (lrScale.containsKey(p.getKey())) {
                 scaleById.put(p.getValue().getId(), lrScale.get(p.getKey()));
             }
-            Parameter.Type type = p.getValue().getType();
-            if (!recipe.decayNormAndBias() && type != Parameter.Type.WEIGHT) {
+            if (frozen.contains(p.getKey())) {
+                // Frozen only after the first step (see freezeAfterFirstStep); until then, a rate of 0.
+                scaleById.put(p.getValue().getId(), 0f);
+            }
+            if (!recipe.decayNormAndBias() && p.getValue().getType() != Parameter.Type.WEIGHT) {
                 noDecay.add(p.getValue().getId());
             }
-            if (frozen.contains(p.getKey())) {
-                p.getValue().freeze(true);
-            }
         }
-        BatchLoader probe = new BatchLoader(train, model.getNDManager(), recipe.batchSize(), true, true,
-                Augmentation.NONE, 0);
-        if (probe.numBatches() == 0) {
-            // The last partial batch is dropped, so this run would save its initial weights as trained.
-            throw new IllegalArgumentException(String.format(Locale.ROOT,
-                    "%d training images make no full batch of %d: use a smaller --batch-size or more images",
-                    train.size(), recipe.batchSize()));
-        }
-        int stepsPerEpoch = probe.numBatches();
         long totalSteps = (long) stepsPerEpoch * recipe.epochs();
         LrSchedule schedule = new LrSchedule(recipe.schedule(), recipe.lr(), totalSteps,
                 (long) stepsPerEpoch * recipe.warmupEpochs());
-        StatefulOptimizer optimizer = recipe.optimizer().equals("adam")
-                ? new Adam(schedule, recipe.weightDecay(), noDecay, devices.length)
-                : new Sgd(schedule, recipe.momentum(), recipe.optimizer().equals("sgd"), recipe.weightDecay(), noDecay,
-                        devices.length);
+        StatefulOptimizer optimizer = switch (recipe.optimizer()) {
+            case ADAM -> new Adam(schedule, recipe.weightDecay(), noDecay, devices.length);
+            case NESTEROV_SGD -> new Sgd(schedule, recipe.momentum(), true, recipe.weightDecay(), noDecay,
+                    devices.length);
+            case MOMENTUM_SGD -> new Sgd(schedule, recipe.momentum(), false, recipe.weightDecay(), noDecay,
+                    devices.length);
+        };
         optimizer.setLrScale(scaleById);
+        return optimizer;
+    }
 
-        Checkpoints.State state = new Checkpoints.State();
-        state.model = metadata.architecture;
-        state.recipe = recipe.toString();
-        state.seed = seed;
-        Path from = resume ? checkpoints.latest() : null;
-        if (!resume && checkpoints.latest() != null) {
-            // Starting over would replace the checkpoints of a run that may have taken hours.
-            throw new IllegalArgumentException(output + " already holds checkpoints of a run ("
-                    + checkpoints.latest().getFileName() + "): pass --resume to continue it, or another --output");
-        }
-        Shape inputShape = new Shape(1, 3, CifarRecords.SIDE, CifarRecords.SIDE);
-        if (from != null) {
-            state = Checkpoints.readState(from);
-            if (!state.model.equals(metadata.architecture)) {
-                throw new IllegalArgumentException("checkpoint " + from + " is of " + state.model
-                        + ", not " + metadata.architecture);
-            }
-            if (!recipe.sameAs(state.recipe)) {
-                // The schedule depends on the whole recipe: continuing with another would not be a resume.
-                throw new IllegalArgumentException("checkpoint " + from + " was trained with [" + state.recipe
-                        + "], not [" + recipe + "]: pass the same flags to --resume, or use another --output");
-            }
-            if (state.step != (long) state.epoch * probe.numBatches()) {
-                // The schedule is laid out in steps: other data would resume it at the wrong point.
-                throw new IllegalArgumentException(String.format(Locale.ROOT,
-                        "checkpoint %s took %d steps in %d epochs, but %d training images give %d steps per"
-                                + " epoch at batch size %d: resume with the same training data and --limit",
-                        from, state.step, state.epoch, train.size(), probe.numBatches(), recipe.batchSize()));
-            }
-            model.getBlock().initialize(model.getNDManager(), DataType.FLOAT32, inputShape);
-            Checkpoints.loadParameters(from, model);
-            log.printf(Locale.ROOT, "resuming from %s (epoch %d, step %d)%n", from, state.epoch, state.step);
-        } else if (resume) {
-            log.println("no checkpoint in " + output + ", starting from scratch");
-        }
-        if (from == null) {
-            // The initial weights are drawn from the engine's generator: seeding it makes a fresh run repeatable.
-            Engine.getInstance().setRandomSeed(Long.hashCode(seed));
-        }
-
+    private void trainEpochs(Checkpoints.State state, Path from, Checkpoints checkpoints, int stepsPerEpoch)
+            throws IOException {
+        Device[] devices = Engine.getInstance().getDevices();
+        StatefulOptimizer optimizer = optimizer(stepsPerEpoch, devices);
+        PairList<String, Parameter> params = model.getBlock().getParameters();
         DefaultTrainingConfig config = new DefaultTrainingConfig(new SmoothedCrossEntropy(recipe.labelSmoothing()))
                 .optDevices(devices)
                 .optOptimizer(optimizer)
                 .optInitializer(new XavierInitializer(XavierInitializer.RandomType.GAUSSIAN,
                         XavierInitializer.FactorType.IN, 2), Parameter.Type.WEIGHT);
         try (Trainer trainer = model.newTrainer(config)) {
-            trainer.initialize(inputShape);
-            skipZeroSumGradientCheck(trainer);
+            trainer.initialize(inputShape());
             if (from != null) {
                 try (NDManager tmp = model.getNDManager().newSubManager()) {
                     optimizer.importState(Checkpoints.readOptimizerState(from, tmp), params, devices);
@@ -313,34 +403,30 @@ public final class TrainingRun {
                 onEpoch.accept(m);
             }
         }
-        if (!state.history.isEmpty()) {
-            ModelArtifacts.save(model, output.resolve("model"), record(state), classNames());
-        }
-        return state;
     }
 
     /**
-     * Turns off the check DJL's {@link Trainer#step()} makes before the first update, which fails
-     * when the <i>signed</i> sum of all gradients is zero. With only a softmax head trainable
-     * ({@code finetune --freeze-backbone}) that sum is zero in exact arithmetic, because each
-     * sample's logit gradient sums to zero over the classes, so the check failed at random on
-     * rounding. The check guards against a missing {@code backward()}, which this loop always calls.
-     *
-     * @param trainer a trainer before its first step
+     * Freezes the frozen parameters once the trainer has taken its first step. DJL's {@link
+     * Trainer#step()} checks before its first update that the gradients do not sum to exactly zero,
+     * and offers no way to skip that check; with only a softmax head trainable ({@code finetune
+     * --freeze-backbone}) they do sum to zero in exact arithmetic (each sample's logit gradient sums
+     * to zero over the classes), so the check failed at random on rounding. For that one step the
+     * backbone takes part at a learning rate of 0, which changes nothing and gives the check real
+     * gradients; from then on it is frozen and costs no backward pass.
      */
-    static void skipZeroSumGradientCheck(Trainer trainer) {
-        try {
-            Field checked = Trainer.class.getDeclaredField("gradientsChecked");
-            checked.setAccessible(true);
-            checked.setBoolean(trainer, true);
-        } catch (ReflectiveOperationException | RuntimeException e) {
-            // Another DJL version: keep its check, which only a frozen backbone can trip.
+    private void freezeAfterFirstStep() {
+        for (Pair<String, Parameter> p : model.getBlock().getParameters()) {
+            if (frozen.contains(p.getKey()) && p.getValue().requiresGradient()) {
+                p.getValue().freeze(true);
+            }
         }
     }
 
-    /** Fills the metadata's training record (recipe, data, epochs, time, accuracy) from the run state. */
+    /** Fills the metadata's training record (recipe, data, command, epochs, time, accuracy) from the run state. */
     private ModelMetadata record(Checkpoints.State state) {
-        metadata.recipe = recipe.toString();
+        metadata.recipe = recipe;
+        metadata.provenance = provenance;
+        metadata.command = command;
         metadata.dataset = datasetName;
         metadata.epochs = state.epoch;
         metadata.trainingSeconds = state.wallSeconds;
@@ -366,6 +452,9 @@ public final class TrainingRun {
             try (batch) {
                 optimizer.setStep(state.step);
                 double[] result = step(trainer, batch);
+                if (!frozen.isEmpty() && i == 0) {
+                    freezeAfterFirstStep();
+                }
                 if (!Double.isFinite(result[0])) {
                     throw new TrainingDivergedException(String.format(Locale.ROOT,
                             "loss became %s at epoch %d, step %d (lr %.4g); stopped with the last good checkpoint"
@@ -427,6 +516,6 @@ public final class TrainingRun {
             csv.append(m.toCsv()).append('\n');
         }
         AtomicFiles.write(output.resolve("metrics.csv"), out -> out.write(csv.toString().getBytes(StandardCharsets.UTF_8)));
-        TrainingPlots.curves(state.history, metadata.architecture, output.resolve("curves.png"));
+        TrainingPlots.curves(state.history, metadata.architecture + " on " + datasetName, output.resolve("curves.png"));
     }
 }

@@ -4,3 +4,4 @@
  * {@code finetune}.
  */
 package io.github.attentionzoo.train;
+

@@ -1,8 +1,11 @@
 package io.github.attentionzoo.cli;
 
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 
 /** Runs the command line in-process and captures what it prints. */
 final class CliSupport {

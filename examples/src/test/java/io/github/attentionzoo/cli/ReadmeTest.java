@@ -1,5 +1,8 @@
 package io.github.attentionzoo.cli;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import io.github.attentionzoo.zoo.Architectures;
 import io.github.attentionzoo.zoo.ModelMetadata;
 import io.github.attentionzoo.zoo.PretrainedStore;
@@ -18,9 +21,6 @@ import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The front page says what the code does: its commands run, its "Use it from your project" blocks

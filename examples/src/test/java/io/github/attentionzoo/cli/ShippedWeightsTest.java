@@ -1,9 +1,14 @@
 package io.github.attentionzoo.cli;
 
-import io.github.attentionzoo.train.Recipe;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
 import io.github.attentionzoo.zoo.Architectures;
 import io.github.attentionzoo.zoo.ModelMetadata;
 import io.github.attentionzoo.zoo.PretrainedStore;
+import io.github.attentionzoo.zoo.Recipe;
 import org.junit.jupiter.api.Test;
 
 import java.nio.file.Files;
@@ -13,11 +18,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * Every shipped weight file reaches, on the full CIFAR-10 test set, the accuracy its metadata
@@ -75,22 +75,17 @@ class ShippedWeightsTest {
 
     @Test
     void twinsAreComparedOnlyWhenTrainedAlike() {
-        Recipe zoo = Recipe.forModel("se_resnet20");
-        ModelMetadata plain = metadata(zoo.toString(), "CIFAR-10 from ../shared/cifar10");
-        assertTrue(sameTraining(metadata(zoo.toString(), plain.dataset), plain));
-        assertTrue(sameTraining(metadata(zoo.withExcitationDecay(false).toString(), plain.dataset), plain),
+        Recipe zoo = Architectures.spec("se_resnet20").recipe();
+        ModelMetadata plain = metadata(zoo, "CIFAR-10 (the 50,000 official training images)");
+        assertTrue(sameTraining(metadata(zoo, plain.dataset), plain));
+        assertTrue(sameTraining(metadata(zoo.toBuilder().decayExcitation(false).build(), plain.dataset), plain),
                 "SE weights out of decay is the same recipe for a net without them");
-        assertTrue(sameTraining(metadata(zoo + "; trained with the Java trainer (training/queue.sh)", plain.dataset),
-                metadata(zoo + "; trained with the Java trainer (train --resume across sessions)", plain.dataset)),
-                "how a run was driven is no difference in the recipe");
-        assertFalse(sameTraining(metadata(zoo.with(120, null, null, null).toString(), plain.dataset), plain));
-        assertFalse(sameTraining(metadata(zoo.with(120, null, null, null) + "; trained with the Java trainer",
-                plain.dataset), plain));
-        assertFalse(sameTraining(metadata(zoo.toString(), "an earlier JPEG-decoded copy"), plain));
+        assertFalse(sameTraining(metadata(zoo.toBuilder().epochs(120).build(), plain.dataset), plain));
+        assertFalse(sameTraining(metadata(zoo, "an earlier JPEG-decoded copy"), plain));
     }
 
-    private static ModelMetadata metadata(String recipe, String dataset) {
-        ModelMetadata m = new ModelMetadata();
+    private static ModelMetadata metadata(Recipe recipe, String dataset) {
+        ModelMetadata m = ModelMetadata.untrained("se_resnet20");
         m.recipe = recipe;
         m.dataset = dataset;
         return m;
@@ -99,18 +94,11 @@ class ShippedWeightsTest {
     /**
      * Tells whether two shipped models were trained alike, so that comparing them says something
      * about attention: the same recipe on the same data. Keeping SE weights out of decay is no
-     * difference for a twin that has none, and neither is the note on how the run was driven that
-     * training/ship.sh appends after "; ". While the zoo is retrained, a model of the new recipe
-     * and an older one are not compared.
+     * difference for a twin that has none.
      */
     static boolean sameTraining(ModelMetadata attention, ModelMetadata plain) {
-        return recipeProper(attention.recipe).replace(Recipe.NO_EXCITATION_DECAY, "")
-                .equals(recipeProper(plain.recipe)) && attention.dataset.equals(plain.dataset);
-    }
-
-    /** The recipe as {@code --print-recipe} states it, without ship.sh's note. */
-    private static String recipeProper(String recipe) {
-        int note = recipe.indexOf("; ");
-        return note < 0 ? recipe : recipe.substring(0, note);
+        return attention.recipe != null && plain.recipe != null
+                && attention.recipe.toBuilder().decayExcitation(true).build().equals(plain.recipe)
+                && attention.dataset.equals(plain.dataset);
     }
 }

@@ -1,5 +1,8 @@
 package io.github.attentionzoo.cli;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import io.github.attentionzoo.bench.Soak;
 import org.junit.jupiter.api.Test;
 
@@ -13,9 +16,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The short version of examples/bench/long_run.sh, in a child JVM with a small, pre-touched heap so

@@ -1,5 +1,9 @@
 package io.github.attentionzoo.cli;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
@@ -7,12 +11,13 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
 import ai.djl.training.ParameterStore;
-import io.github.attentionzoo.data.Npy;
+import io.github.attentionzoo.interop.Npy;
+import io.github.attentionzoo.interop.TorchStateDict;
 import io.github.attentionzoo.nn.SEBasicBlock;
 import io.github.attentionzoo.nn.SelectiveKernel;
 import io.github.attentionzoo.nn.Squeeze;
 import io.github.attentionzoo.nn.SqueezeExcitation;
-import io.github.attentionzoo.nn.TorchStateDict;
+import io.github.attentionzoo.zoo.arch.TorchNames;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -21,10 +26,6 @@ import org.junit.jupiter.params.provider.CsvSource;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Outputs after importing PyTorch weights equal PyTorch's own (eval mode), within 1e-4. The
@@ -74,7 +75,7 @@ class TorchParityTest {
     void seLayerMatchesSenetPytorchSelayer() throws Exception {
         Block se = SqueezeExcitation.builder().setChannels(32).optMinHidden(1).build();
         assertTrue(layerDiff("se_layer", se, new Shape(2, 32, 6, 6),
-                TorchStateDict.squeezeExcitation("", false)) <= TOLERANCE);
+                TorchNames.squeezeExcitation("", false)) <= TOLERANCE);
     }
 
     @ParameterizedTest
@@ -82,7 +83,7 @@ class TorchParityTest {
     void seLayerMatchesSeBlockWithItsPoolingMode(String fixture, Squeeze squeeze) throws Exception {
         Block se = SqueezeExcitation.builder().setChannels(32).optReduction(4).optMinHidden(1).optSqueeze(squeeze).build();
         float diff = layerDiff(fixture, se, new Shape(2, 32, 6, 6),
-                TorchStateDict.squeezeExcitation("", false, TorchStateDict.SeNames.FC_LAYERS));
+                TorchNames.squeezeExcitation("", false, TorchNames.SeNames.FC_LAYERS));
         assertTrue(diff <= TOLERANCE, fixture + ": max |DJL - PyTorch| = " + diff);
     }
 
@@ -90,14 +91,14 @@ class TorchParityTest {
     void seBasicBlockMatchesCifarSeBasicBlock() throws Exception {
         Block block = SEBasicBlock.builder().setInChannels(16).setChannels(32).optStride(2).optSeMinHidden(1).build();
         assertTrue(layerDiff("se_basic_block", block, new Shape(2, 16, 8, 8),
-                TorchStateDict.basicBlock("", true, true)) <= TOLERANCE);
+                TorchNames.basicBlock("", true, true)) <= TOLERANCE);
     }
 
     @Test
     void selectiveKernelMatchesTheSeedsSkAttention() throws Exception {
         Block sk = SelectiveKernel.builder().setChannels(32).optKernels(1, 3, 5, 7)
                 .optConvBias(true).optFuseNormAct(false).build();
-        assertTrue(layerDiff("sk_attention", sk, new Shape(2, 32, 6, 6), TorchStateDict.selectiveKernel("", 4))
+        assertTrue(layerDiff("sk_attention", sk, new Shape(2, 32, 6, 6), TorchNames.selectiveKernel("", 4))
                 <= TOLERANCE);
     }
 

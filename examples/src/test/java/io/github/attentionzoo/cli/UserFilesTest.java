@@ -1,10 +1,15 @@
 package io.github.attentionzoo.cli;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import javax.imageio.ImageIO;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import javax.imageio.ImageIO;
 import java.awt.image.BufferedImage;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,11 +20,6 @@ import java.util.HexFormat;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.stream.Stream;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNotEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Nothing a user has is lost: every command writes only what it owns. Each case records the
@@ -72,7 +72,7 @@ class UserFilesTest {
 
         Path file = dir.resolve("file");
         Files.writeString(file, "a regular file");
-        refusedAndUntouched(dir, "exists and is not a directory", "export-serving", "--model-dir", model.toString(),
+        refusedAndUntouched(dir, "exists and is a regular file, not a directory", "export-serving", "--model-dir", model.toString(),
                 "--output", file.toString());
 
         // Its own previous output is replaced; --force replaces the rest.

@@ -1,5 +1,8 @@
 package io.github.attentionzoo.train;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import ai.djl.Model;
 import io.github.attentionzoo.zoo.ModelArtifacts;
 import org.junit.jupiter.api.Test;
@@ -11,9 +14,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * {@code kill -9} a real training process at random moments (a bounded number of times): the

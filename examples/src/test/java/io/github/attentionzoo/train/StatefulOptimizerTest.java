@@ -1,5 +1,10 @@
 package io.github.attentionzoo.train;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
@@ -13,14 +18,10 @@ import ai.djl.nn.core.Linear;
 import ai.djl.training.initializer.NormalInitializer;
 import ai.djl.util.Pair;
 import ai.djl.util.PairList;
+import io.github.attentionzoo.zoo.Recipe;
 import org.junit.jupiter.api.Test;
 
 import java.util.Set;
-
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class StatefulOptimizerTest {
 
@@ -39,7 +40,7 @@ class StatefulOptimizerTest {
     }
 
     private static Sgd nesterov() {
-        return new Sgd(new LrSchedule(LrSchedule.Kind.COSINE, 0.1f, 100, 0), 0.9f, true, 0f, Set.of(), 1);
+        return new Sgd(new LrSchedule(Recipe.Schedule.COSINE, 0.1f, 100, 0), 0.9f, true, 0f, Set.of(), 1);
     }
 
     private static Sgd sgdWithOneStep(Block block, NDManager manager) {
@@ -116,7 +117,7 @@ class StatefulOptimizerTest {
             Block block = mlp(manager, 4);
             PairList<String, Parameter> params = block.getParameters();
             String exempt = params.get(0).getValue().getId();
-            Sgd sgd = new Sgd(new LrSchedule(LrSchedule.Kind.CONSTANT, 0.1f, 10, 0), 0f, false, 0.5f, Set.of(exempt), 1);
+            Sgd sgd = new Sgd(new LrSchedule(Recipe.Schedule.CONSTANT, 0.1f, 10, 0), 0f, false, 0.5f, Set.of(exempt), 1);
             for (Pair<String, Parameter> p : params) {
                 NDArray weight = p.getValue().getArray();
                 weight.setRequiresGradient(true);
@@ -139,7 +140,7 @@ class StatefulOptimizerTest {
         // look-ahead 0.19 then 0.271 (PyTorch's torch.optim.SGD formulas).
         for (boolean nesterov : new boolean[] {false, true}) {
             try (NDManager manager = NDManager.newBaseManager()) {
-                Sgd sgd = new Sgd(new LrSchedule(LrSchedule.Kind.CONSTANT, 0.1f, 10, 0), 0.9f, nesterov, 0f,
+                Sgd sgd = new Sgd(new LrSchedule(Recipe.Schedule.CONSTANT, 0.1f, 10, 0), 0.9f, nesterov, 0f,
                         Set.of(), 1);
                 NDArray weight = manager.zeros(new Shape(1));
                 weight.setRequiresGradient(true);

@@ -7,6 +7,7 @@ import ai.djl.modality.cv.transform.ToTensor;
 import ai.djl.modality.cv.translator.ImageClassificationTranslator;
 import ai.djl.translate.Pipeline;
 
+import java.util.ArrayList;
 import java.util.List;
 
 /**

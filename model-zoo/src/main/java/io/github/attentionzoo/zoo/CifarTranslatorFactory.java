@@ -5,6 +5,7 @@ import ai.djl.modality.Classifications;
 import ai.djl.modality.cv.Image;
 import ai.djl.modality.cv.translator.ImageClassificationTranslatorFactory;
 import ai.djl.translate.Translator;
+import io.github.attentionzoo.io.TextFiles;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -26,8 +27,8 @@ public class CifarTranslatorFactory extends ImageClassificationTranslatorFactory
     /** {@inheritDoc} */
     @Override
     protected Translator<Image, Classifications> buildBaseTranslator(Model model, Map<String, ?> arguments) {
-        int size = Architectures.intArg(arguments, "input_size", inputSize(model));
-        int topK = Architectures.intArg(arguments, "topK", 5);
+        int size = Architectures.intArg(arguments, "input_size", inputSize(model), ModelMetadata.MAX_INPUT_SIZE);
+        int topK = Architectures.intArg(arguments, "topK", 5, Architectures.MAX_CLASSES);
         return CifarTranslator.build(size, synset(model), topK);
     }
 

@@ -9,13 +9,17 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
 import ai.djl.util.PairList;
+import io.github.attentionzoo.io.AtomicFiles;
+import io.github.attentionzoo.io.Messages;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.stream.Stream;
 
 /**
@@ -100,18 +104,31 @@ public final class ModelArtifacts {
     }
 
     /**
+     * Creates a model holding the untrained network a metadata file describes, with the properties
+     * the translator reads: the one place a zoo model is put together.
+     *
+     * @param metadata the metadata
+     * @param device the device, or null for the engine's default
+     * @return the model; its block is not initialized
+     */
+    public static Model newModel(ModelMetadata metadata, Device device) {
+        Model model = Model.newInstance(metadata.architecture, device);
+        model.setBlock(newBlock(metadata));
+        describe(model, metadata);
+        return model;
+    }
+
+    /**
      * Loads a model directory.
      *
      * @param dir the directory
      * @param device the device, or null for the engine's default
      * @return the model, ready for inference
-     * @throws IOException when a file is missing or corrupt, naming it
+     * @throws IOException when a file is missing or damaged, naming it
      */
     public static Model load(Path dir, Device device) throws IOException {
         ModelMetadata metadata = ModelMetadata.read(dir);
-        Model model = Model.newInstance(metadata.architecture, device);
-        model.setBlock(newBlock(metadata));
-        describe(model, metadata);
+        Model model = newModel(metadata, device);
         try {
             loadParameters(model, dir, metadata);
         } catch (IOException | RuntimeException e) {
@@ -131,17 +148,42 @@ public final class ModelArtifacts {
      */
     public static void loadParameters(Model model, Path dir, ModelMetadata metadata) throws IOException {
         Path params = findParams(dir, metadata.architecture);
-        if (Files.size(params) == 0) {
+        long size = Files.size(params);
+        List<Shape> expected = expectedShapes(metadata);
+        long needed = 4 * expected.stream().mapToLong(Shape::size).sum();
+        // Checked before DJL reads it: every stored array is at least its float32 data, so a shorter
+        // file is truncated, and no array it declares can be larger than the file.
+        if (size == 0) {
             throw new IOException(params + ": parameter file is empty");
+        }
+        if (size < needed) {
+            throw new IOException(String.format(java.util.Locale.ROOT, "%s: %,d bytes, fewer than the %,d that %s with"
+                    + " the options in %s (%s) needs: the file is truncated, or the metadata does not describe these"
+                    + " weights", params, size, needed, metadata.architecture, dir.resolve(ModelMetadata.FILE),
+                    metadata.options));
         }
         try {
             model.load(dir, metadata.architecture);
-        } catch (MalformedModelException | IOException | RuntimeException e) {
-            String reason = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
-            throw new IOException(params + ": parameters are corrupt, truncated or do not fit "
+        } catch (MalformedModelException | IOException | RuntimeException | OutOfMemoryError e) {
+            String reason = e instanceof java.io.EOFException ? "it ends before its last parameter"
+                    : e.getMessage() == null ? e.getClass().getSimpleName() : Messages.firstLine(e.getMessage());
+            throw new IOException(params + ": damaged parameter file, or one that does not fit "
                     + metadata.architecture + " (" + reason + ")", e);
         }
-        checkShapes(model, params, metadata);
+        checkShapes(model, params, metadata, expected);
+    }
+
+    /** The shape of every parameter of the network a metadata file describes, in the block's order. */
+    private static List<Shape> expectedShapes(ModelMetadata metadata) {
+        Block block = newBlock(metadata);
+        try (NDManager manager = NDManager.newBaseManager()) {
+            block.initialize(manager, DataType.FLOAT32, new Shape(1, 3, metadata.inputSize, metadata.inputSize));
+            List<Shape> shapes = new java.util.ArrayList<>();
+            for (var p : block.getParameters()) {
+                shapes.add(p.getValue().getArray().getShape());
+            }
+            return shapes;
+        }
     }
 
     /**
@@ -149,20 +191,16 @@ public final class ModelArtifacts {
      * give: DJL takes a stored array as it is, so metadata whose {@code num_classes} or SE widths
      * contradict the weights would otherwise load, and be copied on export.
      */
-    private static void checkShapes(Model model, Path params, ModelMetadata metadata) throws IOException {
-        Block expected = newBlock(metadata);
-        try (NDManager manager = NDManager.newBaseManager()) {
-            expected.initialize(manager, DataType.FLOAT32, new Shape(1, 3, metadata.inputSize, metadata.inputSize));
-            PairList<String, Parameter> want = expected.getParameters();
-            PairList<String, Parameter> got = model.getBlock().getParameters();
-            for (int i = 0; i < want.size(); i++) {
-                Shape w = want.get(i).getValue().getArray().getShape();
-                Shape g = got.get(i).getValue().getArray().getShape();
-                if (!w.equals(g)) {
-                    throw new IOException(String.format("%s: parameter %s has shape %s, but %s with the options in %s"
-                            + " (%s) needs %s: the metadata does not describe these weights", params,
-                            got.get(i).getKey(), g, metadata.architecture, ModelMetadata.FILE, metadata.options, w));
-                }
+    private static void checkShapes(Model model, Path params, ModelMetadata metadata, List<Shape> want)
+            throws IOException {
+        PairList<String, Parameter> got = model.getBlock().getParameters();
+        for (int i = 0; i < want.size(); i++) {
+            Shape w = want.get(i);
+            Shape g = got.get(i).getValue().getArray().getShape();
+            if (!w.equals(g)) {
+                throw new IOException(String.format("%s: parameter %s has shape %s, but %s with the options in %s"
+                        + " (%s) needs %s: the metadata does not describe these weights", params,
+                        got.get(i).getKey(), g, metadata.architecture, ModelMetadata.FILE, metadata.options, w));
             }
         }
     }

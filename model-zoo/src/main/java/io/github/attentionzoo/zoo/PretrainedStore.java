@@ -1,6 +1,7 @@
 package io.github.attentionzoo.zoo;
 
 import ai.djl.util.Utils;
+import io.github.attentionzoo.io.AtomicFiles;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -13,6 +14,7 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
+import java.util.Map;
 
 /**
  * The zoo's pretrained weights. They ship inside this jar under {@value #RESOURCES}{@code
@@ -21,6 +23,9 @@ import java.util.HexFormat;
  * djl://} URLs read there. Nothing is ever downloaded.
  */
 public final class PretrainedStore {
+
+    /** The directories installed (or found intact) by this JVM, by model name. */
+    private static final java.util.Map<String, Path> INSTALLED = new java.util.concurrent.ConcurrentHashMap<>();
 
     /** The version of the shipped artifacts. */
     public static final String VERSION = "0.1.0";
@@ -88,6 +93,10 @@ public final class PretrainedStore {
     public static synchronized Path install(String name) throws IOException {
         Architectures.spec(name);
         Path dir = cacheRoot().resolve(name).resolve(VERSION);
+        // Hashing the weights once per JVM is enough: the jar cannot change under a running process.
+        if (dir.equals(INSTALLED.get(name)) && Files.isRegularFile(dir.resolve(".attentionzoo-weights"))) {
+            return dir;
+        }
         byte[] params = null;
         ModelMetadata metadata = shippedMetadata(name);
         if (metadata != null) {
@@ -95,13 +104,12 @@ public final class PretrainedStore {
                 params = in.readAllBytes();
             }
         } else {
-            metadata = new ModelMetadata();
-            metadata.architecture = name;
-            metadata.inputSize = Architectures.spec(name).inputSize();
+            metadata = ModelMetadata.untrained(name);
         }
         String stamp = params == null ? "untrained" : sha256(params);
         Path stampFile = dir.resolve(".attentionzoo-weights");
         if (Files.isRegularFile(stampFile) && Files.readString(stampFile).equals(stamp)) {
+            INSTALLED.put(name, dir);
             return dir;
         }
         final byte[] weights = params;
@@ -113,6 +121,7 @@ public final class PretrainedStore {
             ModelArtifacts.writeDescription(tmp, md, CifarTranslator.CLASSES);
             Files.writeString(tmp.resolve(".attentionzoo-weights"), stamp);
         });
+        INSTALLED.put(name, dir);
         AtomicFiles.write(cacheRoot().resolve(name).resolve("metadata.json"),
                 out -> out.write(repositoryMetadata(name).getBytes(StandardCharsets.UTF_8)));
         return dir;

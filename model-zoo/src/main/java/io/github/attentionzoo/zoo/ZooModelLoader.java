@@ -98,23 +98,18 @@ public class ZooModelLoader implements ModelLoader {
         if (wantsPretrained(criteria)) {
             if (!PretrainedStore.hasWeights(name)) {
                 throw new ModelNotFoundException("no pretrained weights ship for '" + name
-                        + "' yet; load it untrained with optOption(\"pretrained\", \"false\") or train it"
-                        + " (attentionzoo train --model " + name + ")");
+                        + "' yet; load it untrained with optOption(\"pretrained\", \"false\") and train it");
             }
             Path dir = PretrainedStore.install(name);
             model = ModelArtifacts.load(dir, criteria.getDevice());
         } else {
-            ModelMetadata metadata = new ModelMetadata();
-            metadata.architecture = name;
-            metadata.inputSize = Architectures.spec(name).inputSize();
+            ModelMetadata metadata = ModelMetadata.untrained(name);
             for (String key : new String[] {"num_classes", "reduction", "se_min_hidden"}) {
                 if (arguments.get(key) != null) {
                     metadata.options.put(key, arguments.get(key).toString());
                 }
             }
-            model = Model.newInstance(name, criteria.getDevice(), "PyTorch");
-            model.setBlock(ModelArtifacts.newBlock(metadata));
-            ModelArtifacts.describe(model, metadata);
+            model = ModelArtifacts.newModel(metadata, criteria.getDevice());
             ModelArtifacts.initialize(model, metadata.inputSize);
         }
         try {

@@ -6,6 +6,10 @@ import ai.djl.nn.core.Linear;
 import ai.djl.nn.pooling.Pool;
 import io.github.attentionzoo.nn.ConvBnAct;
 import io.github.attentionzoo.nn.SEBasicBlock;
+import io.github.attentionzoo.nn.SqueezeExcitation;
+
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * The CIFAR ResNets of He et al. (2016, section 4.2): 6n + 2 layers, a 3×3 stem of 16 channels,
@@ -20,6 +24,29 @@ public final class CifarResNet {
     private CifarResNet() {}
 
     /**
+     * Returns the PyTorch names of a CIFAR ResNet's parameters in this builder's order:
+     * senet.pytorch's {@code conv1, bn1, layerS.B.*, fc}, with {@code layerS.B.sk.*} for the SK
+     * unit (as {@code training/gpu/train_torch.py} names it).
+     *
+     * @param depth the depth, 6n + 2
+     * @param se whether the blocks carry SE
+     * @param skBranches the SK unit's branches, 0 for none
+     * @return one name per parameter
+     */
+    public static List<String> torchNames(int depth, boolean se, int skBranches) {
+        int n = (depth - 2) / 6;
+        List<String> names = new ArrayList<>(TorchNames.conv("conv1", false));
+        names.addAll(TorchNames.batchNorm("bn1"));
+        for (int stage = 1; stage <= 3; stage++) {
+            for (int i = 0; i < n; i++) {
+                names.addAll(TorchNames.basicBlock("layer" + stage + "." + i, se, stage > 1 && i == 0, skBranches));
+            }
+        }
+        names.addAll(TorchNames.conv("fc", true));
+        return names;
+    }
+
+    /**
      * Starts a builder.
      *
      * @return a new builder
@@ -30,7 +57,7 @@ public final class CifarResNet {
 
     /** Builds a CIFAR ResNet. */
     public static final class Builder extends ResNetOptions<Builder> {
-        private int seMinHidden = 8;
+        private int seMinHidden = SqueezeExcitation.DEFAULT_MIN_HIDDEN;
         private int[] skKernels;
         private int baseWidth = 16;
 

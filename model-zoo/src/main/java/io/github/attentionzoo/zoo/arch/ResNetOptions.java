@@ -1,5 +1,7 @@
 package io.github.attentionzoo.zoo.arch;
 
+import io.github.attentionzoo.nn.SqueezeExcitation;
+
 /**
  * The options every ResNet builder shares: depth, classes, and whether blocks carry SE with which
  * reduction ratio. Each family sets its own defaults.
@@ -11,7 +13,7 @@ public abstract class ResNetOptions<T extends ResNetOptions<T>> {
     int depth;
     int numClasses;
     boolean se;
-    int reduction = 16;
+    int reduction = SqueezeExcitation.DEFAULT_REDUCTION;
 
     ResNetOptions(int depth, int numClasses, boolean se) {
         this.depth = depth;

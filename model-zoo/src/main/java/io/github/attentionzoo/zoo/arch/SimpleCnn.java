@@ -9,6 +9,10 @@ import ai.djl.nn.convolutional.Conv2d;
 import ai.djl.nn.core.Linear;
 import ai.djl.nn.pooling.Pool;
 import io.github.attentionzoo.nn.SqueezeExcitation;
+import io.github.attentionzoo.zoo.arch.TorchNames.SeNames;
+
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * The seed network: conv 3→64 (3×3, pad 1, bias) + ReLU + 2×2 max-pool + SE(64, r = 16) + a
@@ -20,6 +24,23 @@ import io.github.attentionzoo.nn.SqueezeExcitation;
 public final class SimpleCnn {
 
     private SimpleCnn() {}
+
+    /**
+     * Returns SimpleCNN's PyTorch layouts: {@code conv1, se.fc.0, se.fc.2, fc} (senet.pytorch's
+     * {@code SELayer}, which export writes) and {@code conv1, se1.fc1, se1.fc2, fc} (as the seed wrote it).
+     *
+     * @return the layouts, one name per parameter each
+     */
+    public static List<List<String>> torchLayouts() {
+        return List.of(torchNames("se", SeNames.SENET), torchNames("se1", SeNames.FC1_FC2));
+    }
+
+    private static List<String> torchNames(String sePrefix, SeNames seNames) {
+        List<String> names = new ArrayList<>(TorchNames.conv("conv1", true));
+        names.addAll(TorchNames.squeezeExcitation(sePrefix, false, seNames));
+        names.addAll(TorchNames.conv("fc", true));
+        return names;
+    }
 
     /**
      * Starts a builder.
@@ -34,7 +55,7 @@ public final class SimpleCnn {
     public static final class Builder {
         private int numClasses = 10;
         private int channels = 64;
-        private int reduction = 16;
+        private int reduction = SqueezeExcitation.DEFAULT_REDUCTION;
 
         Builder() {}
 

@@ -3,3 +3,4 @@
  * (plain, SE, SK) and ImageNet SE-ResNets, one builder per family.
  */
 package io.github.attentionzoo.zoo.arch;
+

@@ -1,7 +1,9 @@
-package io.github.attentionzoo.zoo;
+package io.github.attentionzoo.app;
 
 import com.sun.jna.Library;
 import com.sun.jna.Native;
+
+import java.util.Locale;
 
 /**
  * Keeps glibc's allocator from handing libtorch's activation buffers back to the kernel after

@@ -1,9 +1,10 @@
-package io.github.attentionzoo.nn;
+package io.github.attentionzoo.interop;
 
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParseException;
 import com.google.gson.JsonParser;
+import io.github.attentionzoo.io.Messages;
 
 import java.io.DataInputStream;
 import java.io.IOException;

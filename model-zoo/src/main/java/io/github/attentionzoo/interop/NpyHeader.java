@@ -1,4 +1,4 @@
-package io.github.attentionzoo.nn;
+package io.github.attentionzoo.interop;
 
 import java.io.DataInputStream;
 import java.io.EOFException;
@@ -7,6 +7,7 @@ import java.io.InputStream;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 

@@ -1,6 +1,11 @@
-package io.github.attentionzoo.zoo;
+package io.github.attentionzoo.app;
+
+import io.github.attentionzoo.io.AtomicFiles;
+import io.github.attentionzoo.zoo.ModelArtifacts;
+import io.github.attentionzoo.zoo.ModelMetadata;
 
 import java.io.IOException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
@@ -18,9 +23,9 @@ import java.util.stream.Stream;
  */
 public final class OutputGuard {
 
-    /** The files a model directory or a checkpoint holds; a directory of only these is ours to replace. */
+    /** The files a model directory holds; a directory of only these is ours to replace. */
     private static final Set<String> MODEL_FILES = Set.of(ModelMetadata.FILE, ModelArtifacts.SYNSET,
-            ModelArtifacts.SERVING_PROPERTIES, "state.json", "optimizer.ndlist");
+            ModelArtifacts.SERVING_PROPERTIES);
 
     private OutputGuard() {}
 
@@ -67,12 +72,21 @@ public final class OutputGuard {
      * @throws IllegalArgumentException when it holds something else and {@code force} is not set
      */
     public static void replaceableDirectory(Path dir, String option, boolean force) throws IOException {
+        try {
+            AtomicFiles.checkTarget(dir, Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)
+                    || Files.notExists(dir, LinkOption.NOFOLLOW_LINKS));
+        } catch (FileSystemException e) {
+            // Not even --force replaces a device or a path below a file.
+            if (!Files.isRegularFile(dir, LinkOption.NOFOLLOW_LINKS)) {
+                throw new IllegalArgumentException(option + " " + e.getMessage(), e);
+            }
+        }
         if (force || Files.notExists(dir, LinkOption.NOFOLLOW_LINKS)) {
             return;
         }
         if (!Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
-            throw new IllegalArgumentException(option + " " + dir + ": exists and is not a directory;"
-                    + " choose another path, or pass --force to replace it");
+            throw new IllegalArgumentException(option + " " + dir + ": exists and is " + AtomicFiles.kind(dir)
+                    + ", not a directory; choose another path");
         }
         List<String> foreign = foreign(dir, p -> Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS)
                 && (MODEL_FILES.contains(p.getFileName().toString()) || p.getFileName().toString().endsWith(".params")));
@@ -127,15 +141,21 @@ public final class OutputGuard {
 
     /**
      * Refuses a single-file output path that is an existing directory (writing it would fail
-     * half-way, or, for a replacing write, delete the directory).
+     * half-way, or, for a replacing write, delete the directory), a device, FIFO or socket (which
+     * a replacing write would turn into a regular file), or a path below a file.
      *
      * @param file the output file
      * @param option the option that named it, for the message
-     * @throws IllegalArgumentException when it is a directory
+     * @throws IllegalArgumentException when it cannot be written as a regular file
      */
     public static void writableFile(Path file, String option) {
         if (Files.isDirectory(file)) {
             throw new IllegalArgumentException(option + " " + file + ": is a directory; give a file name");
+        }
+        try {
+            AtomicFiles.checkTarget(file, false);
+        } catch (FileSystemException e) {
+            throw new IllegalArgumentException(option + " " + e.getMessage(), e);
         }
     }
 

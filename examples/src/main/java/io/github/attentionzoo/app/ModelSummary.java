@@ -1,4 +1,4 @@
-package io.github.attentionzoo.zoo;
+package io.github.attentionzoo.app;
 
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;

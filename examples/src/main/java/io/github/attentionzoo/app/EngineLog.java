@@ -1,4 +1,4 @@
-package io.github.attentionzoo.zoo;
+package io.github.attentionzoo.app;
 
 import com.sun.jna.Library;
 import com.sun.jna.Native;

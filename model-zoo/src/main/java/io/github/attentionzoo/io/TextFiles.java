@@ -1,4 +1,4 @@
-package io.github.attentionzoo.zoo;
+package io.github.attentionzoo.io;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;

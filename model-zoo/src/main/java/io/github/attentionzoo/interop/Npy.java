@@ -1,12 +1,11 @@
-package io.github.attentionzoo.data;
+package io.github.attentionzoo.interop;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import io.github.attentionzoo.nn.NpyHeader;
-import io.github.attentionzoo.zoo.AtomicFiles;
+import io.github.attentionzoo.io.AtomicFiles;
 
 import java.io.BufferedInputStream;
 import java.io.ByteArrayInputStream;

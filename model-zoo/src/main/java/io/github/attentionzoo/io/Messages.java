@@ -1,4 +1,4 @@
-package io.github.attentionzoo.nn;
+package io.github.attentionzoo.io;
 
 /** Shortens the messages of parsers and native code to what fits the one-line errors users see. */
 public final class Messages {

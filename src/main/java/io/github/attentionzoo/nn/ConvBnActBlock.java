@@ -52,6 +52,51 @@ public final class ConvBnActBlock extends SequentialBlock {
         this.relu = relu;
     }
 
+    /**
+     * Returns the stride the inference pass convolves with.
+     *
+     * @return the stride (height, width)
+     */
+    public Shape getStride() {
+        return stride;
+    }
+
+    /**
+     * Returns the zero padding the inference pass applies on each side.
+     *
+     * @return the padding (height, width)
+     */
+    public Shape getPadding() {
+        return padding;
+    }
+
+    /**
+     * Returns the dilation of the convolution.
+     *
+     * @return the dilation (height, width)
+     */
+    public Shape getDilation() {
+        return dilation;
+    }
+
+    /**
+     * Returns the number of convolution groups.
+     *
+     * @return the groups
+     */
+    public int getGroups() {
+        return groups;
+    }
+
+    /**
+     * Returns whether the unit ends with a ReLU.
+     *
+     * @return true when activated
+     */
+    public boolean isRelu() {
+        return relu;
+    }
+
     /** Drops the cached folded weights; the next inference pass folds again. */
     public void invalidate() {
         for (NDArray[] arrays : folded.values()) {

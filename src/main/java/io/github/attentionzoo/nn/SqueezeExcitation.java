@@ -89,6 +89,24 @@ public class SqueezeExcitation extends AbstractBlock {
     }
 
     /**
+     * Returns how channels are squeezed.
+     *
+     * @return the squeeze
+     */
+    public Squeeze getSqueeze() {
+        return squeeze;
+    }
+
+    /**
+     * Returns the gate function.
+     *
+     * @return the gate
+     */
+    public Gate getGate() {
+        return gate;
+    }
+
+    /**
      * Computes the per-channel gates for an input without applying them.
      *
      * @param parameterStore the parameter store

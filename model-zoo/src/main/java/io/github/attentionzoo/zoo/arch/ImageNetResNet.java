@@ -66,7 +66,7 @@ public final class ImageNetResNet {
             }
             SequentialBlock net = new SequentialBlock();
             net.add(ConvBnAct.of(64).kernel(7).stride(2).build());
-            net.add(Pool.maxPool2dBlock(new Shape(3, 3), new Shape(2, 2), new Shape(1, 1)));
+            net.add(new MaxPool2dBlock(new Shape(3, 3), new Shape(2, 2), new Shape(1, 1), false));
             int in = 64;
             for (int stage = 0; stage < 4; stage++) {
                 int width = 64 << stage;

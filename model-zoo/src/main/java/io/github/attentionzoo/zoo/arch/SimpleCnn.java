@@ -7,7 +7,6 @@ import ai.djl.nn.Blocks;
 import ai.djl.nn.SequentialBlock;
 import ai.djl.nn.convolutional.Conv2d;
 import ai.djl.nn.core.Linear;
-import ai.djl.nn.pooling.Pool;
 import io.github.attentionzoo.nn.SqueezeExcitation;
 import io.github.attentionzoo.zoo.arch.TorchNames.SeNames;
 
@@ -109,7 +108,7 @@ public final class SimpleCnn {
                                     .optPadding(new Shape(1, 1))
                                     .build())
                     .add(Activation.reluBlock())
-                    .add(Pool.maxPool2dBlock(new Shape(2, 2), new Shape(2, 2)))
+                    .add(new MaxPool2dBlock(new Shape(2, 2), new Shape(2, 2)))
                     .add(
                             SqueezeExcitation.builder()
                                     .setChannels(channels)

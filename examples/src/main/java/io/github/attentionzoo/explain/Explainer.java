@@ -5,6 +5,7 @@ import ai.djl.modality.cv.Image;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
 import ai.djl.training.ParameterStore;
 import io.github.attentionzoo.data.Augmentation;
 import io.github.attentionzoo.data.BatchLoader;
@@ -52,7 +53,7 @@ public final class Explainer {
     @SuppressWarnings("try") // the recorder scope is held for its side effect, not read
     public Explanation explain(Image image) {
         try (NDManager manager = model.getNDManager().newSubManager()) {
-            NDArray x = CifarTranslator.pipeline(inputSize).transform(new NDList(image.toNDArray(manager))).head();
+            NDArray x = manager.create(CifarTranslator.pixels(image, inputSize), new Shape(3, inputSize, inputSize));
             AttentionRecorder recorder = new AttentionRecorder();
             NDArray logits;
             try (AttentionRecorder.Scope scope = recorder.activate()) {

@@ -27,9 +27,26 @@ public class CifarTranslatorFactory extends ImageClassificationTranslatorFactory
     /** {@inheritDoc} */
     @Override
     protected Translator<Image, Classifications> buildBaseTranslator(Model model, Map<String, ?> arguments) {
+        describeFromDirectory(model);
         int size = Architectures.intArg(arguments, "input_size", inputSize(model), ModelMetadata.MAX_INPUT_SIZE);
         int topK = Architectures.intArg(arguments, "topK", 5, Architectures.MAX_CLASSES);
         return CifarTranslator.build(size, synset(model), topK);
+    }
+
+    /**
+     * Gives a model that DJL loaded by itself (DJL Serving, or Criteria on ONNX Runtime, where no
+     * block factory of ours runs) the input size and class count its directory's metadata states.
+     */
+    private static void describeFromDirectory(Model model) {
+        Path dir = model.getModelPath();
+        if (model.getProperty("attentionzoo.input_size") == null && dir != null
+                && Files.isRegularFile(dir.resolve(ModelMetadata.FILE))) {
+            try {
+                ModelArtifacts.describe(model, ModelMetadata.read(dir));
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
     }
 
     private static int inputSize(Model model) {
@@ -54,6 +71,14 @@ public class CifarTranslatorFactory extends ImageClassificationTranslatorFactory
                 names = TextFiles.readLines(file).stream().map(String::trim).filter(s -> !s.isEmpty()).toList();
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
+            }
+            java.util.Set<String> seen = new java.util.HashSet<>();
+            for (String n : names) {
+                if (!seen.add(n)) {
+                    // One output would be reported under another's name.
+                    throw new IllegalArgumentException(file + ": class name '" + n + "' appears more than once;"
+                            + " give each class its own name");
+                }
             }
             if (classes != null && names.size() != Integer.parseInt(classes)) {
                 // Fewer names would drop classes from every answer, more would name classes that do not exist.

@@ -18,7 +18,9 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 import java.util.stream.Stream;
 
@@ -33,7 +35,111 @@ public final class ModelArtifacts {
     /** The file that tells DJL (Criteria and DJL Serving) how to load a model directory. */
     public static final String SERVING_PROPERTIES = "serving.properties";
 
+    /** DJL's name of the PyTorch engine, the one that trains and the default. */
+    public static final String PYTORCH = "PyTorch";
+    /** DJL's name of the ONNX Runtime engine, which serves exported models. */
+    public static final String ONNX_RUNTIME = "OnnxRuntime";
+
     private ModelArtifacts() {}
+
+    /**
+     * Returns the ONNX Runtime session options the zoo's models run fastest with on a CPU, as
+     * measured (docs/performance.md): all graph optimizations, sequential execution with one
+     * inter-op thread, and one intra-op thread per core. A caller's own options win.
+     *
+     * @param options the caller's options (may be null)
+     * @return the options to load with
+     */
+    public static Map<String, Object> onnxOptions(Map<String, ?> options) {
+        Map<String, Object> o = new HashMap<>();
+        o.put("optLevel", "ALL_OPT");
+        o.put("executionMode", "SEQUENTIAL");
+        o.put("interOpNumThreads", "1");
+        o.put("intraOpNumThreads", Integer.toString(Runtime.getRuntime().availableProcessors()));
+        if (options != null) {
+            o.putAll(options);
+        }
+        return o;
+    }
+
+    /**
+     * Finds the ONNX file of a model directory: {@code <architecture>.onnx}, else the only {@code .onnx}.
+     *
+     * @param dir the directory
+     * @param architecture the architecture's name
+     * @return the file, or null when the directory holds none
+     * @throws IOException when the directory cannot be listed, or holds several and none is named for it
+     */
+    public static Path findOnnx(Path dir, String architecture) throws IOException {
+        Path named = dir.resolve(architecture + ".onnx");
+        if (Files.isRegularFile(named)) {
+            return named;
+        }
+        try (Stream<Path> s = Files.list(dir)) {
+            List<Path> all = s.filter(p -> p.getFileName().toString().endsWith(".onnx") && Files.isRegularFile(p)).toList();
+            if (all.size() > 1) {
+                throw new IOException(dir + ": holds " + all.size() + " .onnx files and none is named "
+                        + named.getFileName() + "; keep one");
+            }
+            return all.isEmpty() ? null : all.get(0);
+        }
+    }
+
+    /**
+     * Loads a model directory's ONNX file on ONNX Runtime, checking that it takes the input and
+     * gives the classes the directory's metadata says.
+     *
+     * @param dir the model directory
+     * @param device the device, or null for the engine's default
+     * @param options ONNX Runtime session options over {@link #onnxOptions}'s (may be null)
+     * @return the model, ready for inference
+     * @throws IOException naming the file and what is wrong with it
+     */
+    public static Model loadOnnx(Path dir, Device device, Map<String, ?> options) throws IOException {
+        ModelMetadata metadata = ModelMetadata.read(dir);
+        Path file = findOnnx(dir, metadata.architecture);
+        if (file == null) {
+            throw new NoSuchFileException(dir.toString(), null, "no .onnx file: export the model to ONNX first");
+        }
+        Model model = Model.newInstance(metadata.architecture, device, ONNX_RUNTIME);
+        try {
+            describe(model, metadata);
+            String prefix = file.getFileName().toString().replaceFirst("\\.onnx$", "");
+            try {
+                model.load(dir, prefix, onnxOptions(options));
+            } catch (MalformedModelException | RuntimeException e) {
+                throw new IOException(file + ": not a model ONNX Runtime can load ("
+                        + (e.getMessage() == null ? e.getClass().getSimpleName() : Messages.firstLine(e.getMessage()))
+                        + ")", e);
+            }
+            checkOnnxShapes(model, file, metadata);
+            return model;
+        } catch (IOException | RuntimeException e) {
+            model.close();
+            throw e;
+        }
+    }
+
+    /** Refuses an ONNX file of another input size or class count than its directory's metadata. */
+    private static void checkOnnxShapes(Model model, Path file, ModelMetadata metadata) throws IOException {
+        var inputs = model.describeInput();
+        var outputs = model.describeOutput();
+        if (inputs == null || inputs.size() != 1 || outputs == null || outputs.size() != 1) {
+            throw new IOException(file + ": expected one input and one output, found "
+                    + (inputs == null ? 0 : inputs.size()) + " and " + (outputs == null ? 0 : outputs.size()));
+        }
+        Shape in = inputs.get(0).getValue();
+        long size = metadata.inputSize;
+        if (in.dimension() != 4 || in.get(1) != 3 || in.get(2) != size || in.get(3) != size) {
+            throw new IOException(file + ": takes input of shape " + in + ", but " + ModelMetadata.FILE + " in "
+                    + file.getParent() + " says [N, 3, " + size + ", " + size + "]");
+        }
+        Shape out = outputs.get(0).getValue();
+        if (out.dimension() != 2 || out.get(1) != metadata.numClasses()) {
+            throw new IOException(file + ": gives output of shape " + out + ", but " + ModelMetadata.FILE + " in "
+                    + file.getParent() + " says " + metadata.numClasses() + " classes (" + metadata.architecture + ")");
+        }
+    }
 
     /**
      * Writes a model directory, replacing any at {@code dir} only once the new one is complete.
@@ -61,9 +167,23 @@ public final class ModelArtifacts {
      * @throws IOException when writing fails
      */
     public static void writeDescription(Path dir, ModelMetadata metadata, List<String> synset) throws IOException {
+        writeDescription(dir, metadata, synset, PYTORCH);
+    }
+
+    /**
+     * Writes everything of a model directory but its network, for serving on an engine.
+     *
+     * @param dir the directory
+     * @param metadata the metadata
+     * @param synset the class names
+     * @param engine {@link #PYTORCH} or {@link #ONNX_RUNTIME}
+     * @throws IOException when writing fails
+     */
+    public static void writeDescription(Path dir, ModelMetadata metadata, List<String> synset, String engine)
+            throws IOException {
         metadata.write(dir);
         Files.write(dir.resolve(SYNSET), synset, StandardCharsets.UTF_8);
-        Files.writeString(dir.resolve(SERVING_PROPERTIES), servingProperties(metadata), StandardCharsets.UTF_8);
+        Files.writeString(dir.resolve(SERVING_PROPERTIES), servingProperties(metadata, engine), StandardCharsets.UTF_8);
     }
 
     /**
@@ -73,9 +193,21 @@ public final class ModelArtifacts {
      * @return the file's text
      */
     public static String servingProperties(ModelMetadata metadata) {
+        return servingProperties(metadata, PYTORCH);
+    }
+
+    /**
+     * Returns the serving.properties of a model directory served on an engine: on ONNX Runtime the
+     * directory's {@code .onnx} is the network, and no block factory is named.
+     *
+     * @param metadata the model's metadata
+     * @param engine {@link #PYTORCH} or {@link #ONNX_RUNTIME}
+     * @return the file's text
+     */
+    public static String servingProperties(ModelMetadata metadata, String engine) {
         return "# Written by attentionzoo: DJL Serving and Criteria load this directory as it is.\n"
-                + "engine=PyTorch\n"
-                + "blockFactory=" + ZooBlockFactory.class.getName() + "\n"
+                + "engine=" + engine + "\n"
+                + (engine.equals(PYTORCH) ? "blockFactory=" + ZooBlockFactory.class.getName() + "\n" : "")
                 + "translatorFactory=" + CifarTranslatorFactory.class.getName() + "\n"
                 + "option.modelName=" + metadata.architecture + "\n"
                 + "application=cv/image_classification\n";

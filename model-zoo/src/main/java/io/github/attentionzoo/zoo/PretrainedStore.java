@@ -48,6 +48,16 @@ public final class PretrainedStore {
                 .resolve(AttentionZoo.GROUP_ID.replace('.', '/'));
     }
 
+    /**
+     * Returns the name of a shipped model's ONNX file, which the build makes from its weights.
+     *
+     * @param name the model's name
+     * @return {@code NAME.onnx}
+     */
+    public static String onnxName(String name) {
+        return name + ".onnx";
+    }
+
     private static String paramsName(String name) {
         return name + "-0000.params";
     }
@@ -98,25 +108,36 @@ public final class PretrainedStore {
             return dir;
         }
         byte[] params = null;
+        byte[] onnx = null;
         ModelMetadata metadata = shippedMetadata(name);
         if (metadata != null) {
             try (InputStream in = resource(name, paramsName(name)).openStream()) {
                 params = in.readAllBytes();
             }
+            URL onnxUrl = resource(name, onnxName(name));
+            if (onnxUrl != null) {
+                try (InputStream in = onnxUrl.openStream()) {
+                    onnx = in.readAllBytes();
+                }
+            }
         } else {
             metadata = ModelMetadata.untrained(name);
         }
-        String stamp = params == null ? "untrained" : sha256(params);
+        String stamp = params == null ? "untrained" : sha256(params) + (onnx == null ? "" : " onnx " + sha256(onnx));
         Path stampFile = dir.resolve(".attentionzoo-weights");
         if (Files.isRegularFile(stampFile) && Files.readString(stampFile).equals(stamp)) {
             INSTALLED.put(name, dir);
             return dir;
         }
         final byte[] weights = params;
+        final byte[] graph = onnx;
         final ModelMetadata md = metadata;
         AtomicFiles.writeDirectory(dir, tmp -> {
             if (weights != null) {
                 Files.write(tmp.resolve(paramsName(name)), weights);
+            }
+            if (graph != null) {
+                Files.write(tmp.resolve(onnxName(name)), graph);
             }
             ModelArtifacts.writeDescription(tmp, md, CifarTranslator.CLASSES);
             Files.writeString(tmp.resolve(".attentionzoo-weights"), stamp);
@@ -161,7 +182,9 @@ public final class PretrainedStore {
                 + "        \"blockFactory\": \"" + ZooBlockFactory.class.getName() + "\",\n"
                 + "        \"translatorFactory\": \"" + CifarTranslatorFactory.class.getName() + "\"\n"
                 + "      },\n"
-                + "      \"options\": {\"modelName\": \"" + name + "\"},\n"
+                // Read by ONNX Runtime alone (PyTorch ignores them): the session settings measured fastest.
+                + "      \"options\": {\"modelName\": \"" + name + "\", \"optLevel\": \"ALL_OPT\","
+                + " \"executionMode\": \"SEQUENTIAL\", \"interOpNumThreads\": \"1\"},\n"
                 + "      \"files\": {}\n"
                 + "    }\n"
                 + "  ]\n"

@@ -5,6 +5,7 @@ import ai.djl.nn.Block;
 import ai.djl.nn.BlockFactory;
 
 import java.io.IOException;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.Map;
 
@@ -23,6 +24,16 @@ public class ZooBlockFactory implements BlockFactory {
     public Block newBlock(Model model, Path modelPath, Map<String, ?> arguments) throws IOException {
         Path dir = modelPath.toFile().isDirectory() ? modelPath : modelPath.getParent();
         ModelMetadata metadata = ModelMetadata.read(dir);
+        if (ModelArtifacts.ONNX_RUNTIME.equals(model.getNDManager().getEngine().getEngineName())) {
+            // The directory's .onnx is the network there; building ours would start libtorch for nothing.
+            if (ModelArtifacts.findOnnx(dir, metadata.architecture) == null) {
+                throw new NoSuchFileException(dir.toString(), null, "no .onnx file for OnnxRuntime: "
+                        + metadata.architecture + (metadata.recipe == null && metadata.provenance == null
+                                ? " ships no weights" : " was not exported to ONNX"));
+            }
+            ModelArtifacts.describe(model, metadata);
+            return null;
+        }
         // DJL loads the parameters itself after this returns, taking stored shapes as they are; a trial
         // load refuses, with one line, a directory whose metadata, weights and class names disagree.
         try (Model check = ModelArtifacts.load(dir, model.getNDManager().getDevice())) {

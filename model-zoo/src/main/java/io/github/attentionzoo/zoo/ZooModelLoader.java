@@ -94,8 +94,18 @@ public class ZooModelLoader implements ModelLoader {
         if (criteria.getArguments() != null) {
             arguments.putAll(criteria.getArguments());
         }
+        String engine = criteria.getEngine() == null ? ModelArtifacts.PYTORCH : criteria.getEngine();
         Model model;
-        if (wantsPretrained(criteria)) {
+        if (engine.equals(ModelArtifacts.ONNX_RUNTIME)) {
+            if (!wantsPretrained(criteria) || !PretrainedStore.hasWeights(name)) {
+                throw new ModelNotFoundException("OnnxRuntime runs the zoo's shipped models and exported model"
+                        + " directories; '" + name + "' " + (PretrainedStore.hasWeights(name) ? "untrained" : "ships no"
+                        + " weights") + ": load it on PyTorch, or export a trained one to ONNX");
+            }
+            model = ModelArtifacts.loadOnnx(PretrainedStore.install(name), criteria.getDevice(), criteria.getOptions());
+        } else if (!engine.equals(ModelArtifacts.PYTORCH)) {
+            throw new ModelNotFoundException("attentionzoo models run on PyTorch or OnnxRuntime, not " + engine);
+        } else if (wantsPretrained(criteria)) {
             if (!PretrainedStore.hasWeights(name)) {
                 throw new ModelNotFoundException("no pretrained weights ship for '" + name
                         + "' yet; load it untrained with optOption(\"pretrained\", \"false\") and train it");

@@ -228,10 +228,12 @@ class OnnxExportTest {
         }
     }
 
-    private static final int REAL_IMAGES = 32;
+    private static final int REAL_IMAGES = 100;
 
     private static Path cifarTestBatch() {
-        return Path.of(System.getProperty("attentionzoo.shared.dir", "../shared"), "cifar10", "test_batch.bin");
+        // The 1,000 test images embedded in the CLI jar: always here, unlike the full set.
+        return Path.of(System.getProperty("attentionzoo.project.dir", ".."), "examples", "src", "main", "resources",
+                "cifar10-sample", "test_batch.bin");
     }
 
     /** The first {@code n} CIFAR-10 test images, normalized as {@link CifarTranslator} does, or null. */

@@ -1,6 +1,7 @@
 package io.github.attentionzoo.zoo;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -148,5 +149,16 @@ class ZooTest {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> PretrainedStore.install("se_resnet21"));
         assertTrue(e.getMessage().contains("known models"), e.getMessage());
+    }
+
+    @Test
+    void onnxRuntimeIsRefusedInOneLineForUntrainedModelsAndOtherEnginesAltogether() {
+        Exception untrained = assertThrows(Exception.class,
+                () -> OnnxRuntimeZooTest.criteria("se_resnet110", "OnnxRuntime").loadModel());
+        assertTrue(untrained.getMessage().contains("se_resnet110 ships no weights"), untrained.getMessage());
+        assertEquals(1, untrained.getMessage().lines().count());
+        Exception other = assertThrows(Exception.class,
+                () -> OnnxRuntimeZooTest.criteria("se_resnet20", "TensorFlow").loadModel());
+        assertFalse(other.getMessage().isEmpty());
     }
 }

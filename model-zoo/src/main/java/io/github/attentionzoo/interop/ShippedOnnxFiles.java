@@ -1,0 +1,50 @@
+package io.github.attentionzoo.interop;
+
+import ai.djl.Model;
+import ai.djl.ndarray.types.Shape;
+import io.github.attentionzoo.zoo.Architectures;
+import io.github.attentionzoo.zoo.CifarTranslatorFactory;
+import io.github.attentionzoo.zoo.ModelArtifacts;
+import io.github.attentionzoo.zoo.ModelMetadata;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * Writes {@code NAME.onnx} beside every shipped model's parameters, from those parameters: the
+ * build runs it after compiling, so the ONNX files in the jar are made from the shipped weights and
+ * never kept as a second source of truth.
+ */
+public final class ShippedOnnxFiles {
+
+    private ShippedOnnxFiles() {}
+
+    /**
+     * Exports every shipped model found under a resource directory.
+     *
+     * @param args the directory holding one sub-directory per shipped model ({@code NAME/NAME-0000.params},
+     *     {@code NAME/attentionzoo.json}, {@code NAME/synset.txt} optional)
+     * @throws IOException when a model cannot be read or its ONNX file written
+     */
+    public static void main(String[] args) throws IOException {
+        if (args.length != 1) {
+            throw new IllegalArgumentException("usage: ShippedOnnxFiles PRETRAINED_RESOURCE_DIR");
+        }
+        Path root = Path.of(args[0]);
+        for (String name : Architectures.names()) {
+            Path dir = root.resolve(name);
+            if (!Files.isRegularFile(dir.resolve(ModelMetadata.FILE))) {
+                continue;
+            }
+            long t0 = System.nanoTime();
+            ModelMetadata metadata = ModelMetadata.read(dir);
+            try (Model model = ModelArtifacts.load(dir, null)) {
+                Path out = dir.resolve(name + ".onnx");
+                OnnxExport.write(model.getBlock(), new Shape(3, metadata.inputSize, metadata.inputSize),
+                        OnnxExport.metadata(metadata, CifarTranslatorFactory.synset(model)), out);
+                System.out.printf("%s: %,d bytes in %d ms%n", out, Files.size(out), (System.nanoTime() - t0) / 1_000_000);
+            }
+        }
+    }
+}

@@ -22,6 +22,7 @@ import io.github.attentionzoo.train.SmoothedCrossEntropy;
 import io.github.attentionzoo.train.TrainingRun;
 import io.github.attentionzoo.zoo.Architectures;
 import io.github.attentionzoo.zoo.ModelArtifacts;
+import io.github.attentionzoo.zoo.PretrainedStore;
 import io.github.attentionzoo.zoo.Recipe;
 
 import java.io.IOException;
@@ -30,6 +31,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -54,7 +56,7 @@ public final class Benchmark {
      * @param rssEndMb resident memory at the end, MiB
      * @param rssPeakMb peak resident memory of the process, MiB
      */
-    public record Result(String model, String mode, int batchSize, int threads, int steps,
+    public record Result(String model, String engine, String mode, int batchSize, int threads, int steps,
             double imagesPerSecond, double p50Ms, double p99Ms, double rssStartMb, double rssEndMb, double rssPeakMb) {
 
         /**
@@ -64,10 +66,10 @@ public final class Benchmark {
          */
         public String toJson() {
             return String.format(Locale.ROOT,
-                    "{\"impl\":\"djl\",\"model\":\"%s\",\"mode\":\"%s\",\"batch_size\":%d,\"threads\":%d,\"steps\":%d,"
+                    "{\"impl\":\"djl\",\"engine\":\"%s\",\"model\":\"%s\",\"mode\":\"%s\",\"batch_size\":%d,\"threads\":%d,\"steps\":%d,"
                             + "\"images_per_second\":%.1f,\"p50_ms\":%.3f,\"p99_ms\":%.3f,"
                             + "\"rss_start_mb\":%.1f,\"rss_end_mb\":%.1f,\"rss_peak_mb\":%.1f}",
-                    model, mode, batchSize, threads, steps, imagesPerSecond, p50Ms, p99Ms, rssStartMb, rssEndMb, rssPeakMb);
+                    engine, model, mode, batchSize, threads, steps, imagesPerSecond, p50Ms, p99Ms, rssStartMb, rssEndMb, rssPeakMb);
         }
     }
 
@@ -106,6 +108,47 @@ public final class Benchmark {
      */
     public static Result run(String model, String mode, int batchSize, int threads, double seconds, int minSteps,
             Path profile) {
+        return runPyTorch(model, mode, batchSize, threads, seconds, minSteps, profile);
+    }
+
+    /**
+     * Measures one configuration on an engine. On ONNX Runtime it times inference of the shipped
+     * model's ONNX file (the weights do not change the speed; the file is what a user serves).
+     *
+     * @param model the architecture
+     * @param engine {@code PyTorch} or {@code OnnxRuntime}
+     * @param mode "infer" or "train" (PyTorch only)
+     * @param batchSize images per step
+     * @param threads intra-op threads
+     * @param seconds the least timed duration
+     * @param minSteps the least number of timed steps
+     * @param profile where libtorch's operator trace goes (PyTorch only), or null
+     * @return the figures
+     * @throws IOException when the shipped model cannot be installed or its ONNX file loaded
+     */
+    public static Result run(String model, String engine, String mode, int batchSize, int threads, double seconds,
+            int minSteps, Path profile) throws IOException {
+        if (!engine.equals(ModelArtifacts.ONNX_RUNTIME)) {
+            return runPyTorch(model, mode, batchSize, threads, seconds, minSteps, profile);
+        }
+        if (!mode.equals("infer") || profile != null) {
+            throw new IllegalArgumentException("--engine OnnxRuntime measures inference only: --mode train and"
+                    + " --profile are for PyTorch");
+        }
+        if (!PretrainedStore.hasWeights(model)) {
+            throw new IllegalArgumentException("--engine OnnxRuntime times the shipped model's ONNX file, and " + model
+                    + " ships no weights; models that ship: " + String.join(", ", Architectures.names().stream()
+                            .filter(PretrainedStore::hasWeights).toList()));
+        }
+        int size = Architectures.spec(model).inputSize();
+        try (Model m = ModelArtifacts.loadOnnx(PretrainedStore.install(model), null,
+                Map.of("intraOpNumThreads", Integer.toString(threads)))) {
+            return infer(m, model, engine, new Shape(batchSize, 3, size, size), threads, seconds, minSteps, null);
+        }
+    }
+
+    private static Result runPyTorch(String model, String mode, int batchSize, int threads, double seconds,
+            int minSteps, Path profile) {
         if (batchSize <= 0 || seconds <= 0) {
             throw new IllegalArgumentException("batch size and seconds must be positive");
         }
@@ -115,7 +158,7 @@ public final class Benchmark {
             m.setBlock(Architectures.build(model, null));
             if (mode.equals("infer")) {
                 ModelArtifacts.initialize(m, size);
-                return infer(m, model, shape, threads, seconds, minSteps, profile);
+                return infer(m, model, ModelArtifacts.PYTORCH, shape, threads, seconds, minSteps, profile);
             }
             if (mode.equals("train")) {
                 return train(m, model, shape, threads, seconds, minSteps, profile);
@@ -124,8 +167,8 @@ public final class Benchmark {
         }
     }
 
-    private static Result infer(Model m, String model, Shape shape, int threads, double seconds, int minSteps,
-            Path profile) {
+    private static Result infer(Model m, String model, String engine, Shape shape, int threads, double seconds,
+            int minSteps, Path profile) {
         float[] data = new float[(int) shape.size()];
         java.util.Random rng = new java.util.Random(1);
         for (int i = 0; i < data.length; i++) {
@@ -157,7 +200,7 @@ public final class Benchmark {
                     throw new IllegalStateException(e);
                 }
             };
-            return time(model, "infer", shape, threads, seconds, minSteps, step, profile);
+            return time(model, engine, "infer", shape, threads, seconds, minSteps, step, profile);
         }
     }
 
@@ -185,11 +228,11 @@ public final class Benchmark {
                     TrainingRun.step(trainer, batch);
                 }
             };
-            return time(model, "train", shape, threads, seconds, minSteps, step, profile);
+            return time(model, ModelArtifacts.PYTORCH, "train", shape, threads, seconds, minSteps, step, profile);
         }
     }
 
-    private static Result time(String model, String mode, Shape shape, int threads, double seconds, int minSteps,
+    private static Result time(String model, String engine, String mode, Shape shape, int threads, double seconds, int minSteps,
             Runnable step, Path profile) {
         long warmEnd = System.nanoTime() + (long) (Math.min(3, seconds / 3) * 1e9);
         int warm = 0;
@@ -220,7 +263,7 @@ public final class Benchmark {
         }
         double[] sorted = times.stream().mapToDouble(Double::doubleValue).sorted().toArray();
         int batch = (int) shape.get(0);
-        return new Result(model, mode, batch, threads, sorted.length, sorted.length * batch / total,
+        return new Result(model, engine, mode, batch, threads, sorted.length, sorted.length * batch / total,
                 percentile(sorted, 0.5), percentile(sorted, 0.99), rssStart, rssEnd, Memory.peakResidentMb());
     }
 
@@ -276,9 +319,9 @@ public final class Benchmark {
      */
     public static String describe(Result r) {
         return String.format(Locale.ROOT,
-                "%s %s, batch %d, %d threads: %.1f images/s, %.2f ms/batch p50, %.2f ms p99 (%d steps);"
+                "%s %s on %s, batch %d, %d threads: %.1f images/s, %.2f ms/batch p50, %.2f ms p99 (%d steps);"
                         + " resident memory %.0f -> %.0f MiB (peak %.0f)",
-                r.model(), r.mode(), r.batchSize(), r.threads(), r.imagesPerSecond(), r.p50Ms(), r.p99Ms(), r.steps(),
+                r.model(), r.mode(), r.engine(), r.batchSize(), r.threads(), r.imagesPerSecond(), r.p50Ms(), r.p99Ms(), r.steps(),
                 r.rssStartMb(), r.rssEndMb(), r.rssPeakMb());
     }
 }

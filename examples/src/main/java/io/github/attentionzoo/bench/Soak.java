@@ -20,9 +20,10 @@ import io.github.attentionzoo.train.LrSchedule;
 import io.github.attentionzoo.train.Sgd;
 import io.github.attentionzoo.train.SmoothedCrossEntropy;
 import io.github.attentionzoo.train.TrainingRun;
-import io.github.attentionzoo.zoo.Architectures;
 import io.github.attentionzoo.zoo.CifarTranslator;
 import io.github.attentionzoo.zoo.ModelArtifacts;
+import io.github.attentionzoo.zoo.ModelMetadata;
+import io.github.attentionzoo.zoo.PretrainedStore;
 import io.github.attentionzoo.zoo.Recipe;
 
 import java.awt.image.BufferedImage;
@@ -57,11 +58,38 @@ public final class Soak {
      */
     public static Readings run(String model, int inferCalls, int trainSteps, int every, PrintStream out)
             throws IOException {
+        return run(model, ModelArtifacts.PYTORCH, inferCalls, trainSteps, every, out);
+    }
+
+    /**
+     * Runs the soak on an engine: on ONNX Runtime the shipped model's ONNX file, inference only.
+     *
+     * @param model the architecture
+     * @param engine {@code PyTorch} or {@code OnnxRuntime}
+     * @param inferCalls single-image predictions
+     * @param trainSteps training steps (batch 32; PyTorch only)
+     * @param every how often to print resident memory
+     * @param out where lines go
+     * @return resident memory (MiB) of each phase
+     * @throws IOException when the embedded sample or the model cannot be read
+     */
+    public static Readings run(String model, String engine, int inferCalls, int trainSteps, int every, PrintStream out)
+            throws IOException {
+        boolean onnx = engine.equals(ModelArtifacts.ONNX_RUNTIME);
+        if (onnx && trainSteps > 0) {
+            throw new IllegalArgumentException("--engine OnnxRuntime runs inference only: pass --train 0");
+        }
+        if (onnx && !PretrainedStore.hasWeights(model)) {
+            throw new IllegalArgumentException("--engine OnnxRuntime soaks the shipped model's ONNX file, and " + model
+                    + " ships no weights");
+        }
         List<Double> inferSamples = new ArrayList<>();
         List<Double> trainSamples = new ArrayList<>();
-        try (Model m = Model.newInstance(model)) {
-            m.setBlock(Architectures.build(model, null));
-            ModelArtifacts.initialize(m, 32);
+        try (Model m = onnx ? ModelArtifacts.loadOnnx(PretrainedStore.install(model), null, null)
+                : ModelArtifacts.newModel(ModelMetadata.untrained(model), null)) {
+            if (!onnx) {
+                ModelArtifacts.initialize(m, 32);
+            }
             BufferedImage img = new BufferedImage(32, 32, BufferedImage.TYPE_INT_RGB);
             Image image = ImageFactory.getInstance().fromImage(img);
             try (Predictor<Image, Classifications> predictor = m.newPredictor(
@@ -80,8 +108,10 @@ public final class Soak {
                 throw new IllegalStateException(e);
             }
         }
-        try (Model m = Model.newInstance(model)) {
-            m.setBlock(Architectures.build(model, null));
+        if (trainSteps == 0) {
+            return new Readings(inferSamples, trainSamples);
+        }
+        try (Model m = ModelArtifacts.newModel(ModelMetadata.untrained(model), null)) {
             LrSchedule schedule = new LrSchedule(Recipe.Schedule.CONSTANT, 0.01f, 1, 0);
             DefaultTrainingConfig config = new DefaultTrainingConfig(new SmoothedCrossEntropy(0f))
                     .optDevices(Engine.getInstance().getDevices())

@@ -3,6 +3,7 @@ package io.github.attentionzoo.cli;
 import io.github.attentionzoo.app.OutputGuard;
 import io.github.attentionzoo.bench.Benchmark;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.nio.file.Path;
@@ -13,8 +14,9 @@ import java.util.concurrent.Callable;
         description = "Benchmark inference (Predictor) or training (the recipes' step) of a zoo model.")
 final class BenchCommand implements Callable<Integer> {
 
-    @Option(names = "--model", required = true, description = "Architecture, e.g. se_resnet20.")
-    String model;
+    @Mixin ArchitectureOption architecture;
+
+    @Mixin EngineOption engine;
 
     @Option(names = "--mode", required = true, description = "infer or train.")
     String mode;
@@ -37,15 +39,12 @@ final class BenchCommand implements Callable<Integer> {
     Path profile;
 
     @Override
-    public Integer call() {
-        if (batchSize <= 0 || seconds <= 0) {
-            throw new IllegalArgumentException("--batch-size and --seconds must be positive");
-        }
+    public Integer call() throws Exception {
         if (profile != null) {
             OutputGuard.writableFile(profile, "--profile");
         }
         int n = EngineThreads.configure(threads);
-        Benchmark.Result r = Benchmark.run(model, mode, batchSize, n, seconds, 5, profile);
+        Benchmark.Result r = Benchmark.run(architecture.name(), engine.name(), mode, batchSize, n, seconds, 5, profile);
         System.out.println(json ? r.toJson() : Benchmark.describe(r));
         return 0;
     }

@@ -23,8 +23,13 @@ final class ExportServingCommand implements Callable<Integer> {
 
     @Mixin ModelSource source;
 
+    @Mixin EngineOption engine;
+
     @Option(names = "--output", required = true, description = "The directory to write (replaced atomically).")
     Path output;
+
+    @Option(names = "--name", description = "The name to serve it under (default: the --output directory's name).")
+    String name;
 
     @Option(names = "--force", description = "Replace --output even when it holds files that are not a model directory's.")
     boolean force;
@@ -34,24 +39,38 @@ final class ExportServingCommand implements Callable<Integer> {
         Path from = source.directory();
         OutputGuard.notAnInput(output, "--output", from);
         OutputGuard.replaceableDirectory(output, "--output", force);
+        String served = name != null ? name : output.toAbsolutePath().normalize().getFileName().toString();
+        if (!served.matches("[A-Za-z0-9][A-Za-z0-9_.-]{0,127}")) {
+            throw new IllegalArgumentException((name != null ? "--name " : "--output ") + served + ": a served model's"
+                    + " name takes letters, digits, '_', '.' and '-' (up to 128); give one with --name");
+        }
         ModelMetadata metadata = ModelMetadata.read(from);
-        Path params = ModelArtifacts.findParams(from, metadata.architecture);
         List<String> synset;
         // Loaded once, so that weights, metadata and class names that contradict each other are refused, not copied.
         try (Model model = ModelArtifacts.load(from, null)) {
             synset = CifarTranslatorFactory.synset(model);
         }
+        boolean onnx = engine.onnx();
+        Path params = ModelArtifacts.findParams(from, metadata.architecture);
+        Path existingOnnx = onnx ? OnnxExports.existing(from) : null;
         AtomicFiles.writeDirectory(output, tmp -> {
-            Files.copy(params, tmp.resolve(params.getFileName()));
-            ModelArtifacts.writeDescription(tmp, metadata, synset);
+            if (!onnx) {
+                Files.copy(params, tmp.resolve(params.getFileName()));
+            } else if (existingOnnx != null) {
+                Files.copy(existingOnnx, tmp.resolve(metadata.architecture + ".onnx"));
+            } else {
+                OnnxExports.write(from, tmp.resolve(metadata.architecture + ".onnx"));
+            }
+            ModelArtifacts.writeDescription(tmp, metadata, synset, engine.name());
         });
         Path abs = output.toAbsolutePath().normalize();
-        System.out.println("wrote " + abs + " (" + metadata.architecture + "); to serve it with DJL Serving:");
+        System.out.println("wrote " + abs + " (" + metadata.architecture + ", " + synset.size() + " classes, on "
+                + engine.name() + "); to serve it with DJL Serving:");
         System.out.println("  1. put the two jars in the server's own deps folder (not the model folder):");
         System.out.println("     cp " + jarOf(SqueezeExcitation.class) + " " + jarOf(ModelArtifacts.class)
                 + " \"$MODEL_SERVER_HOME/deps/\"");
-        System.out.println("  2. djl-serving -m " + metadata.architecture + "=file://" + abs);
-        System.out.println("  3. curl -T image.png http://localhost:8080/predictions/" + metadata.architecture);
+        System.out.println("  2. djl-serving -m " + served + "=file://" + abs);
+        System.out.println("  3. curl -T image.png http://localhost:8080/predictions/" + served);
         return 0;
     }
 

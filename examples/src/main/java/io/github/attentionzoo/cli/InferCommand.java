@@ -1,15 +1,18 @@
 package io.github.attentionzoo.cli;
 
 import ai.djl.Model;
+import ai.djl.inference.Predictor;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.training.ParameterStore;
+import ai.djl.translate.Batchifier;
+import ai.djl.translate.Translator;
+import ai.djl.translate.TranslatorContext;
 import io.github.attentionzoo.app.OutputGuard;
 import io.github.attentionzoo.interop.Npy;
-import io.github.attentionzoo.zoo.ModelArtifacts;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.nio.file.Path;
@@ -24,6 +27,8 @@ final class InferCommand implements Callable<Integer> {
     @Option(names = "--model-dir", required = true, description = "The model directory.")
     Path modelDir;
 
+    @Mixin EngineOption engine;
+
     @Option(names = "--input", required = true, description = "Input tensor [N, 3, H, W], float32 .npy.")
     Path input;
 
@@ -34,16 +39,38 @@ final class InferCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         OutputGuard.writableFile(output, "--output");
         OutputGuard.notAnInput(output, "--output", modelDir, input);
-        try (Model model = ModelArtifacts.load(modelDir, null)) {
-            checkShape(Npy.header(input).shape(), input);
+        checkShape(Npy.header(input).shape(), input);
+        ModelSource source = ModelSource.of(modelDir);
+        try (Model model = source.load(engine);
+                Predictor<NDList, NDArray> predictor = model.newPredictor(RAW)) {
             NDArray x = Npy.read(model.getNDManager(), input);
             checkInput(x, input);
-            NDArray y = model.getBlock().forward(new ParameterStore(model.getNDManager(), false), new NDList(x), false).head();
+            NDArray y = predictor.predict(new NDList(x));
             Npy.write(y, output);
             System.out.println("wrote " + y.getShape() + " to " + output);
         }
         return 0;
     }
+
+    /** The network's raw output, kept in the model's manager once the prediction's own is closed. */
+    private static final Translator<NDList, NDArray> RAW = new Translator<>() {
+        @Override
+        public NDList processInput(TranslatorContext ctx, NDList input) {
+            return input;
+        }
+
+        @Override
+        public NDArray processOutput(TranslatorContext ctx, NDList list) {
+            NDArray y = list.head();
+            y.attach(ctx.getModel().getNDManager());
+            return y;
+        }
+
+        @Override
+        public Batchifier getBatchifier() {
+            return null;
+        }
+    };
 
     /**
      * The most pixel positions (images times height times width) one call takes: 1,024 CIFAR
@@ -84,9 +111,11 @@ final class InferCommand implements Callable<Integer> {
             throw new IllegalArgumentException(source + ": expected 3 input channels (RGB), got " + x.getShape().get(1)
                     + " (shape " + x.getShape() + ")");
         }
-        if (!x.isInfinite().any().getBoolean() && !x.isNaN().any().getBoolean()) {
-            return;
+        // Checked in Java: ONNX Runtime's arrays have no isNaN.
+        for (float v : x.toFloatArray()) {
+            if (!Float.isFinite(v)) {
+                throw new IllegalArgumentException(source + ": input holds NaN or Inf values");
+            }
         }
-        throw new IllegalArgumentException(source + ": input holds NaN or Inf values");
     }
 }

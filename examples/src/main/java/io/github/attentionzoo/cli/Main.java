@@ -28,6 +28,7 @@ import java.io.PrintWriter;
             EvaluateCommand.class,
             PredictCommand.class,
             ExportServingCommand.class,
+            ExportOnnxCommand.class,
             ImportTorchCommand.class,
             PlotCommand.class,
             ExportTorchCommand.class,

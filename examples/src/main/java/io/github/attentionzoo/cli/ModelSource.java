@@ -27,6 +27,14 @@ final class ModelSource {
 
     private Path resolved;
 
+    /** A source for a directory given by another option (infer's --model-dir). */
+    static ModelSource of(Path modelDir) {
+        ModelSource s = new ModelSource();
+        s.choice = new Choice();
+        s.choice.modelDir = modelDir;
+        return s;
+    }
+
     /**
      * Returns the directory holding the model, installing shipped weights when a name is given;
      * resolved once per command.
@@ -55,9 +63,28 @@ final class ModelSource {
         return choice.model != null ? choice.model : choice.modelDir.toString();
     }
 
-    /** Loads the model for inference. */
+    /** Loads the model for inference on PyTorch. */
     Model load() throws IOException {
         return ModelArtifacts.load(directory(), null);
+    }
+
+    /**
+     * Loads the model for inference on the chosen engine. On ONNX Runtime a directory without a
+     * {@code .onnx} (a model trained, fine-tuned or imported here) is exported for this run into a
+     * temporary directory, which is deleted when the JVM exits; the user's directory is not written.
+     */
+    Model load(EngineOption engine) throws IOException {
+        if (!engine.onnx()) {
+            return load();
+        }
+        Path dir = directory();
+        ModelMetadata metadata = metadata();
+        if (ModelArtifacts.findOnnx(dir, metadata.architecture) == null) {
+            System.err.println("note: " + dir + " has no .onnx; exporting it for this run (export-onnx"
+                    + " --output FILE.onnx keeps one)");
+            dir = OnnxExports.temporaryDirectory(dir);
+        }
+        return ModelArtifacts.loadOnnx(dir, null, null);
     }
 
     /** Returns the model's metadata. */

@@ -23,16 +23,19 @@ final class PredictCommand implements Callable<Integer> {
 
     @Mixin ModelSource source;
 
-    @Parameters(arity = "1..*", paramLabel = "IMAGE", description = "PNG or JPEG files.")
+    @Mixin EngineOption engine;
+
+    @Parameters(arity = "1..*", paramLabel = "IMAGE", description = "PNG, JPEG, BMP or GIF files, or directories of them.")
     List<Path> images;
 
     @Override
     public Integer call() throws Exception {
+        List<Path> files = Images.expand(images);
         ModelMetadata metadata = source.metadata();
-        try (Model model = source.load();
+        try (Model model = source.load(engine);
                 Predictor<Image, Classifications> predictor = model.newPredictor(
                         CifarTranslator.build(metadata.inputSize, CifarTranslatorFactory.synset(model), 5))) {
-            for (Path file : images) {
+            for (Path file : files) {
                 Image image = Images.read(file, 4 * metadata.inputSize);
                 Classifications result = predictor.predict(image);
                 System.out.println(file + ":");

@@ -2,6 +2,7 @@ package io.github.attentionzoo.cli;
 
 import io.github.attentionzoo.bench.Soak;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.util.List;
@@ -15,6 +16,8 @@ final class SoakCommand implements Callable<Integer> {
 
     @Option(names = "--model", description = "Architecture (default se_resnet20).")
     String model = "se_resnet20";
+
+    @Mixin EngineOption engine;
 
     @Option(names = "--infer", description = "Predictions (default 10000).")
     int infer = 10_000;
@@ -30,7 +33,7 @@ final class SoakCommand implements Callable<Integer> {
         if (infer < 0 || train < 0 || every <= 0) {
             throw new IllegalArgumentException("--infer and --train must be >= 0 and --every > 0");
         }
-        Soak.Readings rss = Soak.run(model, infer, train, every, System.out);
+        Soak.Readings rss = Soak.run(model, engine.name(), infer, train, every, System.out);
         report("inference", rss.infer());
         report("training", rss.train());
         return 0;

@@ -2,6 +2,7 @@ package io.github.attentionzoo.data;
 
 import ai.djl.modality.cv.Image;
 import ai.djl.modality.cv.ImageFactory;
+import io.github.attentionzoo.io.AtomicFiles;
 import javax.imageio.ImageIO;
 import javax.imageio.ImageReadParam;
 import javax.imageio.ImageReader;
@@ -10,17 +11,51 @@ import javax.imageio.stream.ImageInputStream;
 import java.awt.Graphics2D;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Iterator;
+import java.util.List;
 import java.util.Locale;
+import java.util.stream.Stream;
 
 /**
  * Reads image files for prediction with bounded memory: a large image is subsampled while it is
  * decoded (never held at full size), and grayscale, palette or alpha images become plain RGB.
  */
 public final class Images {
+
+    /** The file names an image folder's images have. */
+    private static final java.util.regex.Pattern IMAGE_NAME =
+            java.util.regex.Pattern.compile("(?i).*\\.(png|jpe?g|bmp|gif)");
+
+    /**
+     * Expands the paths a user named: a directory stands for the images directly in it, sorted.
+     *
+     * @param paths files and directories
+     * @return the image files
+     * @throws IOException when a directory cannot be listed, or holds no image (naming it)
+     */
+    public static List<Path> expand(List<Path> paths) throws IOException {
+        List<Path> files = new java.util.ArrayList<>();
+        for (Path p : paths) {
+            if (!Files.isDirectory(p)) {
+                files.add(p);
+                continue;
+            }
+            try (java.util.stream.Stream<Path> s = Files.list(p)) {
+                List<Path> images = s.filter(f -> Files.isRegularFile(f)
+                        && IMAGE_NAME.matcher(f.getFileName().toString()).matches()).sorted().toList();
+                if (images.isEmpty()) {
+                    throw new NoSuchFileException(p.toString(), null, "directory holds no PNG, JPEG, BMP or GIF image");
+                }
+                files.addAll(images);
+            }
+        }
+        return files;
+    }
 
     /** The largest side an image header may declare; PNG allows 2^31, no photograph comes near 2^15. */
     public static final int MAX_SIDE = 32_768;
@@ -49,8 +84,11 @@ public final class Images {
      * @throws IOException when the file is missing, not an image, or corrupt (naming the file)
      */
     public static Image read(Path file, int maxSide) throws IOException {
-        if (!Files.isRegularFile(file)) {
+        if (Files.notExists(file)) {
             throw new NoSuchFileException(file.toString(), null, "image not found");
+        }
+        if (!Files.isRegularFile(file)) {
+            throw new FileSystemException(file.toString(), null, "is " + AtomicFiles.kind(file) + ", not an image file");
         }
         try (ImageInputStream in = ImageIO.createImageInputStream(file.toFile())) {
             Iterator<ImageReader> readers = in == null ? null : ImageIO.getImageReaders(in);

@@ -1,10 +1,14 @@
 package io.github.attentionzoo.train;
 
 import ai.djl.Model;
+import ai.djl.inference.Predictor;
+import ai.djl.translate.Batchifier;
+import ai.djl.translate.TranslateException;
+import ai.djl.translate.Translator;
+import ai.djl.translate.TranslatorContext;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.DataType;
-import ai.djl.training.ParameterStore;
 import ai.djl.training.Trainer;
 import ai.djl.training.dataset.Batch;
 import io.github.attentionzoo.data.Augmentation;
@@ -31,34 +35,63 @@ public final class Evaluation {
     }
 
     /**
-     * Runs a model in inference mode over a set and counts predictions per true class.
+     * Runs a model in inference mode over a set and counts predictions per true class. It goes
+     * through a {@link Predictor}, as a user's code would, so it runs on any engine (PyTorch or
+     * ONNX Runtime), and takes the arg-max in Java.
      *
      * @param model the model
      * @param test the images
      * @param batchSize images per batch
+     * @param classes the model's class count
      * @return matrix[true][predicted]
      */
-    public static long[][] confusion(Model model, CifarRecords test, int batchSize) {
-        int classes = CifarRecords.NUM_CLASSES;
+    public static long[][] confusion(Model model, CifarRecords test, int batchSize, int classes) {
         long[][] matrix = new long[classes][classes];
-        ParameterStore ps = new ParameterStore(model.getNDManager(), false);
         BatchLoader loader = new BatchLoader(test, model.getNDManager(), batchSize, false, false, Augmentation.NONE, 0);
-        for (Batch batch : loader) {
-            try (batch) {
-                NDArray logits = model.getBlock().forward(ps, batch.getData(), false).head();
-                if (logits.getShape().get(1) != classes) {
-                    throw new IllegalArgumentException("the model has " + logits.getShape().get(1)
-                            + " outputs; CIFAR-10 evaluation needs " + classes);
-                }
-                long[] predicted = logits.argMax(1).toLongArray();
-                float[] truth = batch.getLabels().head().toFloatArray();
-                for (int i = 0; i < predicted.length; i++) {
-                    matrix[(int) truth[i]][(int) predicted[i]]++;
+        try (Predictor<NDList, float[]> predictor = model.newPredictor(LOGITS)) {
+            for (Batch batch : loader) {
+                try (batch) {
+                    float[] logits = predictor.predict(batch.getData());
+                    int n = batch.getSize();
+                    if (logits.length != (long) n * classes) {
+                        throw new IllegalArgumentException("the model gives " + logits.length / n + " outputs an image;"
+                                + " this evaluation needs " + classes);
+                    }
+                    float[] truth = batch.getLabels().head().toFloatArray();
+                    for (int i = 0; i < n; i++) {
+                        int best = 0;
+                        for (int c = 1; c < classes; c++) {
+                            if (logits[i * classes + c] > logits[i * classes + best]) {
+                                best = c;
+                            }
+                        }
+                        matrix[(int) truth[i]][best]++;
+                    }
                 }
             }
+        } catch (TranslateException e) {
+            throw new IllegalStateException(e.getMessage(), e);
         }
         return matrix;
     }
+
+    /** Hands the batch to the network as it is and brings the logits back as floats. */
+    private static final Translator<NDList, float[]> LOGITS = new Translator<>() {
+        @Override
+        public NDList processInput(TranslatorContext ctx, NDList input) {
+            return input;
+        }
+
+        @Override
+        public float[] processOutput(TranslatorContext ctx, NDList list) {
+            return list.head().toFloatArray();
+        }
+
+        @Override
+        public Batchifier getBatchifier() {
+            return null;
+        }
+    };
 
     /**
      * Returns the accuracy of a confusion matrix.

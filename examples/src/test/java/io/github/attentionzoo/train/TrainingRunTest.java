@@ -155,7 +155,7 @@ class TrainingRunTest {
         for (int epoch = 1; epoch <= 2; epoch++) {
             Path checkpoint = dir.resolve("checkpoints").resolve(String.format("epoch-%04d", epoch));
             try (Model model = ModelArtifacts.load(checkpoint, null)) {
-                double accuracy = Evaluation.accuracy(Evaluation.confusion(model, test, 64));
+                double accuracy = Evaluation.accuracy(Evaluation.confusion(model, test, 64, 10));
                 assertEquals(state.history.get(epoch - 1).testAccuracy(), accuracy, 1e-9, "epoch " + epoch);
             }
         }

@@ -7,7 +7,9 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
+import ai.djl.ndarray.NDList;
 import ai.djl.nn.Parameter;
+import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
 import io.github.attentionzoo.io.AtomicFiles;
 import io.github.attentionzoo.io.Messages;
@@ -120,24 +122,28 @@ public final class ModelArtifacts {
         }
     }
 
-    /** Refuses an ONNX file of another input size or class count than its directory's metadata. */
+    /**
+     * Refuses an ONNX file of another input size or class count than its directory's metadata, by
+     * running one blank image through it (DJL's ONNX Runtime block declares neither shape).
+     */
     private static void checkOnnxShapes(Model model, Path file, ModelMetadata metadata) throws IOException {
-        var inputs = model.describeInput();
-        var outputs = model.describeOutput();
-        if (inputs == null || inputs.size() != 1 || outputs == null || outputs.size() != 1) {
-            throw new IOException(file + ": expected one input and one output, found "
-                    + (inputs == null ? 0 : inputs.size()) + " and " + (outputs == null ? 0 : outputs.size()));
-        }
-        Shape in = inputs.get(0).getValue();
-        long size = metadata.inputSize;
-        if (in.dimension() != 4 || in.get(1) != 3 || in.get(2) != size || in.get(3) != size) {
-            throw new IOException(file + ": takes input of shape " + in + ", but " + ModelMetadata.FILE + " in "
-                    + file.getParent() + " says [N, 3, " + size + ", " + size + "]");
-        }
-        Shape out = outputs.get(0).getValue();
-        if (out.dimension() != 2 || out.get(1) != metadata.numClasses()) {
-            throw new IOException(file + ": gives output of shape " + out + ", but " + ModelMetadata.FILE + " in "
-                    + file.getParent() + " says " + metadata.numClasses() + " classes (" + metadata.architecture + ")");
+        int size = metadata.inputSize;
+        String expected = ModelMetadata.FILE + " in " + file.getParent() + " says input [N, 3, " + size + ", " + size
+                + "] and output [N, " + metadata.numClasses() + "] (" + metadata.architecture + ")";
+        try (NDManager manager = model.getNDManager().newSubManager()) {
+            NDList out;
+            try {
+                out = model.getBlock().forward(new ParameterStore(manager, false),
+                        new NDList(manager.create(new float[3 * size * size], new Shape(1, 3, size, size))), false);
+            } catch (RuntimeException e) {
+                throw new IOException(file + ": does not take that input (" + Messages.firstLine(e.getMessage())
+                        + "); " + expected, e);
+            }
+            Shape shape = out.size() == 1 ? out.head().getShape() : null;
+            if (shape == null || shape.dimension() != 2 || shape.get(0) != 1 || shape.get(1) != metadata.numClasses()) {
+                throw new IOException(file + ": gives " + (shape == null ? out.size() + " outputs" : "output of shape "
+                        + shape + " for one image") + ", but " + expected);
+            }
         }
     }
 

@@ -1,0 +1,35 @@
+package io.github.attentionzoo.cli;
+
+import io.github.attentionzoo.app.OutputGuard;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+
+/** {@code export-onnx}: a model as a standalone ONNX file. */
+@Command(name = "export-onnx", mixinStandardHelpOptions = true,
+        description = "Write a model as one ONNX file (opset 17, BatchNorm folded, dynamic batch axis, input 'input',"
+                + " output 'logits'; class names, input size and normalization in its metadata_props).")
+final class ExportOnnxCommand implements Callable<Integer> {
+
+    @Mixin ModelSource source;
+
+    @Option(names = "--output", required = true, paramLabel = "FILE.onnx", description = "The file to write (atomically).")
+    Path output;
+
+    @Override
+    public Integer call() throws Exception {
+        OutputGuard.writableFile(output, "--output");
+        Path from = source.directory();
+        OutputGuard.notAnInput(output, "--output", from);
+        long t0 = System.nanoTime();
+        OnnxExports.write(from, output);
+        System.out.printf(Locale.ROOT, "wrote %s (%,d bytes, %d ms)%n", output, Files.size(output),
+                (System.nanoTime() - t0) / 1_000_000);
+        return 0;
+    }
+}

@@ -12,6 +12,11 @@ final class Errors {
 
     private Errors() {}
 
+    /** The first line of a message. */
+    static String firstLine(String message) {
+        return message == null ? "" : message.lines().findFirst().orElse(message);
+    }
+
     static String describe(Throwable e) {
         Throwable t = e;
         // Wrappers add nothing a user needs; the innermost message with content names the problem.

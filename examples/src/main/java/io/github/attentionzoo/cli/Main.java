@@ -70,6 +70,18 @@ public final class Main implements Runnable {
             err.flush();
             return 1;
         });
+        cli.setExecutionStrategy(parseResult -> {
+            OptionRanges.check(parseResult);
+            return new CommandLine.RunLast().execute(parseResult);
+        });
+        // A bad option is one line too, naming the option; the usage is one --help away.
+        cli.setParameterExceptionHandler((e, ignored) -> {
+            PrintWriter err = e.getCommandLine().getErr();
+            err.println("error: " + Errors.firstLine(e.getMessage()) + " (see: attentionzoo "
+                    + e.getCommandLine().getCommandName().replace("attentionzoo", "").strip() + " --help)");
+            err.flush();
+            return 2;
+        });
         return cli.execute(args);
     }
 

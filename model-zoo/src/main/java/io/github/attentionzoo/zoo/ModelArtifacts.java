@@ -303,8 +303,10 @@ public final class ModelArtifacts {
         try {
             model.load(dir, metadata.architecture);
         } catch (MalformedModelException | IOException | RuntimeException | OutOfMemoryError e) {
-            String reason = e instanceof java.io.EOFException ? "it ends before its last parameter"
-                    : e.getMessage() == null ? e.getClass().getSimpleName() : Messages.firstLine(e.getMessage());
+            if (e instanceof java.io.EOFException) {
+                throw new IOException(params + ": truncated parameter file (it ends before its last parameter)", e);
+            }
+            String reason = e.getMessage() == null ? e.getClass().getSimpleName() : Messages.firstLine(e.getMessage());
             throw new IOException(params + ": damaged parameter file, or one that does not fit "
                     + metadata.architecture + " (" + reason + ")", e);
         }

@@ -60,7 +60,7 @@ public final class FineTuning {
             for (int i = 0; i < to.size(); i++) {
                 String name = to.get(i).getKey();
                 if (!head.contains(name)) {
-                    to.get(i).getValue().getArray().set(from.get(name).getArray().toFloatArray());
+                    ModelArtifacts.assign(to.get(i).getValue().getArray(), from.get(name).getArray().toFloatArray());
                 }
             }
             return new FineTuning(model, metadata, head);

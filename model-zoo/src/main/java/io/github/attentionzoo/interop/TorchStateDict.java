@@ -7,6 +7,7 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
 import ai.djl.util.PairList;
+import io.github.attentionzoo.zoo.ModelArtifacts;
 
 import java.io.BufferedInputStream;
 import java.io.IOException;
@@ -155,7 +156,7 @@ public final class TorchStateDict {
             throw new IllegalArgumentException(source + ": " + String.join("; ", problems));
         }
         for (int i = 0; i < torchNames.size(); i++) {
-            params.get(i).getValue().getArray().set(values.get(i));
+            ModelArtifacts.assign(params.get(i).getValue().getArray(), values.get(i));
         }
     }
 }

@@ -7,7 +7,9 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
+import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.index.NDIndex;
 import ai.djl.nn.Parameter;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
@@ -342,6 +344,20 @@ public final class ModelArtifacts {
                         + " (%s) needs %s: the metadata does not describe these weights", params,
                         got.get(i).getKey(), g, metadata.architecture, ModelMetadata.FILE, metadata.options, w));
             }
+        }
+    }
+
+    /**
+     * Writes values into a parameter's array in place. It goes through an indexed assignment:
+     * DJL 0.35.1's {@code NDArray.set(Buffer)} and {@code copyTo} enter libtorch's deprecated
+     * {@code AutoNonVariableTypeMode}, which prints a 400-character warning no log level silences.
+     *
+     * @param target the array
+     * @param values its new values, as many as it holds
+     */
+    public static void assign(NDArray target, float[] values) {
+        try (NDArray v = target.getManager().create(values, target.getShape())) {
+            target.set(new NDIndex("..."), v);
         }
     }
 

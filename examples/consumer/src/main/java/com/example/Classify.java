@@ -14,15 +14,13 @@ import io.github.attentionzoo.nn.SqueezeExcitation;
 
 import java.nio.file.Path;
 
-/** The README's "Use it from your project" code, compiled and run by check.sh. */
 public final class Classify {
 
     public static void main(String[] args) throws Exception {
-        // README: java
         Criteria<Image, Classifications> criteria = Criteria.builder()
                 .setTypes(Image.class, Classifications.class)
                 .optModelUrls("djl://io.github.attentionzoo/se_resnet20")   // pretrained on CIFAR-10
-                .build();
+                .build();                                                   // .optEngine("OnnxRuntime") to serve faster
         try (ZooModel<Image, Classifications> model = criteria.loadModel();
                 Predictor<Image, Classifications> predictor = model.newPredictor()) {
             Image image = ImageFactory.getInstance().fromFile(Path.of(args[0]));
@@ -33,7 +31,6 @@ public final class Classify {
         Block block = new SequentialBlock()
                 .add(Conv2d.builder().setFilters(64).setKernelShape(new Shape(3, 3)).optPadding(new Shape(1, 1)).build())
                 .add(SqueezeExcitation.builder().setChannels(64).optReduction(16).build());
-        // README: end
-        System.out.println("own block: " + block.getChildren().size() + " layers");
+        System.out.println("your block: " + block.getChildren().size() + " layers");
     }
 }

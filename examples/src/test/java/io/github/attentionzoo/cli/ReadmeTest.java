@@ -98,10 +98,11 @@ class ReadmeTest {
     void useItFromYourProjectIsTheConsumerProjectThatCiRuns() throws Exception {
         String use = section(readme, "Use it from your project");
         Path consumer = ROOT.resolve("examples/consumer");
-        assertEquals(normalize(between(consumer.resolve("pom.xml"), "<!-- README: dependencies -->", "<!-- README: end -->")),
-                normalize(fenced(use, "xml").get(0)), "README's Maven block is examples/consumer/pom.xml's");
-        assertEquals(normalize(between(consumer.resolve("src/main/java/com/example/Classify.java"), "// README: java",
-                "// README: end")), normalize(fenced(use, "java").get(0)), "README's Java block is Classify.java's");
+        // Whole files, so that pasting the two blocks into an empty directory gives a building project.
+        assertEquals(normalize(Files.readString(consumer.resolve("pom.xml"))), normalize(fenced(use, "xml").get(0)),
+                "README's pom is examples/consumer/pom.xml");
+        assertEquals(normalize(Files.readString(consumer.resolve("src/main/java/com/example/Classify.java"))),
+                normalize(fenced(use, "java").get(0)), "README's Java is Classify.java");
     }
 
     @Test

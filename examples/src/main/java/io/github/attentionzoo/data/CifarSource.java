@@ -82,12 +82,26 @@ public record CifarSource(CifarRecords train, CifarRecords test, String descript
         return data == null || data.equals(EMBEDDED);
     }
 
+    /** Where a user gets the official files that {@code --data} reads. */
+    public static final String OFFICIAL = "the CIFAR-10 binary version (cifar-10-binary.tar.gz) from"
+            + " https://www.cs.toronto.edu/~kriz/cifar.html";
+
     private static CifarRecords fromDjl(Dataset.Usage usage) throws IOException {
         Cifar10 set = Cifar10.builder().optUsage(usage).setSampling(1, false).build();
+        // Said before anything is fetched: a user on a slow or closed network should know what and why.
+        System.err.println("note: no --data given, so CIFAR-10 comes through DJL's dataset download (about 170 MB,"
+                + " once, into DJL's cache); for a local copy pass --data DIR with " + OFFICIAL
+                + ", or --data embedded for the 1,000-image sample in the jar");
         try {
             set.prepare();
-        } catch (TranslateException e) {
-            throw new IOException("DJL's CIFAR-10 download failed: " + e.getMessage(), e);
+        } catch (TranslateException | IOException | RuntimeException e) {
+            Throwable root = e;
+            while (root.getCause() != null) {
+                root = root.getCause();
+            }
+            throw new IOException("could not download CIFAR-10 through DJL (" + root.getClass().getSimpleName()
+                    + (root.getMessage() == null ? "" : ": " + root.getMessage().lines().findFirst().orElse(""))
+                    + "); pass --data DIR with " + OFFICIAL + ", or --data embedded", e);
         }
         int n = (int) set.size();
         byte[] pixels = new byte[n * CifarRecords.IMAGE_BYTES];

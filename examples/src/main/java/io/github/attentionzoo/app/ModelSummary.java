@@ -137,24 +137,53 @@ public final class ModelSummary {
             long spatial = b instanceof Conv2d ? out.get(2) * out.get(3) : 1;
             macs = weights * spatial;
         }
-        rows.add(new Row(path, b.getClass().getSimpleName(), out, directParameters(b), macs));
+        // DJL's activations and pooling are lambdas; their name ("ReLU") says what they are.
+        String type = b instanceof ai.djl.nn.LambdaBlock l && l.getName() != null ? l.getName() : b.getClass().getSimpleName();
+        rows.add(new Row(path, type, out, directParameters(b), macs));
         return out;
     }
 
+    /** The widest layer column; deeper names are cut from the left, where the tree above already shows them. */
+    private static final int NAME_WIDTH = 44;
+
     /**
-     * Formats the table, totals last.
+     * Formats the table as a tree, totals last: a block's name once, on a line of its own, and its
+     * layers indented beneath it, so no row runs past its column.
      *
      * @return the table
      */
     public String format() {
         StringBuilder sb = new StringBuilder();
-        sb.append(String.format(Locale.ROOT, "%-64s %-18s %-18s %10s %14s%n", "layer", "type", "output", "params", "MACs"));
+        String header = "%-" + NAME_WIDTH + "s %-18s %-18s %10s %14s%n";
+        sb.append(String.format(Locale.ROOT, header, "layer", "type", "output", "params", "MACs"));
+        String[] previous = new String[0];
         for (Row r : rows) {
-            sb.append(String.format(Locale.ROOT, "%-64s %-18s %-18s %,10d %,14d%n",
-                    r.path(), r.type(), r.output(), r.parameters(), r.macs()));
+            String[] parts = r.path().split("\\.");
+            int common = 0;
+            while (common < Math.min(previous.length, parts.length - 1) && previous[common].equals(parts[common])) {
+                common++;
+            }
+            for (int d = common; d < parts.length - 1; d++) {
+                sb.append(fit("  ".repeat(d) + display(parts[d])).stripTrailing()).append('\n');
+            }
+            sb.append(String.format(Locale.ROOT, "%s %-18s %-18s %,10d %,14d%n",
+                    fit("  ".repeat(parts.length - 1) + display(parts[parts.length - 1])), r.type(), r.output(),
+                    r.parameters(), r.macs()));
+            previous = parts;
         }
         sb.append(String.format(Locale.ROOT, "total: %,d parameters, %,d MACs (%.2f M) per image%n",
                 totalParameters(), totalMacs(), totalMacs() / 1e6));
         return sb.toString();
+    }
+
+    /** A child's name as DJL numbers it ("02SequentialBlock") shown as "SequentialBlock #2". */
+    private static String display(String name) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(\\d{2})(\\D.*)").matcher(name);
+        return m.matches() ? m.group(2) + " #" + Integer.parseInt(m.group(1)) : name;
+    }
+
+    private static String fit(String text) {
+        return text.length() <= NAME_WIDTH ? String.format(Locale.ROOT, "%-" + NAME_WIDTH + "s", text)
+                : text.substring(0, NAME_WIDTH - 1) + "\u2026";
     }
 }

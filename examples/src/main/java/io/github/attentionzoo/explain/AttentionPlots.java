@@ -4,8 +4,6 @@ import io.github.attentionzoo.io.AtomicFiles;
 import io.github.attentionzoo.nn.AttentionRecorder;
 import javax.imageio.ImageIO;
 import org.knowm.xchart.BitmapEncoder;
-import org.knowm.xchart.HeatMapChart;
-import org.knowm.xchart.HeatMapChartBuilder;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYChartBuilder;
 import org.knowm.xchart.style.Styler;
@@ -18,6 +16,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 
 /** The pictures of {@code explain}: gate heatmaps per image and the SE paper's excitation figure. */
 public final class AttentionPlots {
@@ -38,28 +37,66 @@ public final class AttentionPlots {
         if (gates.isEmpty()) {
             return;
         }
-        int width = gates.stream().mapToInt(r -> (int) r.getShape()[1]).max().orElse(1);
-        List<Integer> xs = new ArrayList<>();
-        for (int c = 0; c < width; c++) {
-            xs.add(c);
-        }
-        List<String> ys = new ArrayList<>();
-        List<Number[]> cells = new ArrayList<>();
+        int channels = gates.stream().mapToInt(r -> (int) r.getShape()[1]).max().orElse(1);
+        int cell = Math.max(6, Math.min(24, 960 / channels));
+        int rowHeight = 22;
+        int left = 70;
+        int top = 50;
+        int plotW = channels * cell;
+        int plotH = gates.size() * rowHeight;
+        BufferedImage img = new BufferedImage(left + plotW + 110, top + plotH + 60, BufferedImage.TYPE_INT_RGB);
+        Graphics2D g = img.createGraphics();
+        g.setRenderingHint(java.awt.RenderingHints.KEY_TEXT_ANTIALIASING, java.awt.RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
+        g.setColor(Color.WHITE);
+        g.fillRect(0, 0, img.getWidth(), img.getHeight());
+        g.setColor(Color.BLACK);
+        g.setFont(new java.awt.Font(java.awt.Font.SANS_SERIF, java.awt.Font.BOLD, 14));
+        g.drawString(title, 10, 22);
+        g.setFont(new java.awt.Font(java.awt.Font.SANS_SERIF, java.awt.Font.PLAIN, 12));
         for (int b = 0; b < gates.size(); b++) {
-            ys.add("SE " + b);
             float[] v = gates.get(b).getValues();
+            int y = top + b * rowHeight;
+            g.setColor(Color.BLACK);
+            g.drawString("SE " + b, 10, y + rowHeight - 6);
             for (int c = 0; c < v.length; c++) {
-                cells.add(new Number[] {c, b, v[c]});
+                g.setColor(gateColor(v[c]));
+                g.fillRect(left + c * cell, y, cell, rowHeight - 2);
             }
         }
-        HeatMapChart chart = new HeatMapChartBuilder().width(1000).height(120 + 28 * gates.size())
-                .title(title).xAxisTitle("channel").yAxisTitle("SE block").build();
-        chart.getStyler().setPlotContentSize(1);
-        chart.getStyler().setMin(0);
-        chart.getStyler().setMax(1);
-        chart.getStyler().setRangeColors(new Color[] {new Color(0x30, 0x30, 0x90), new Color(0xf0, 0xe0, 0x40)});
-        chart.addSeries("gate", xs, ys, cells);
-        AtomicFiles.write(file, out -> BitmapEncoder.saveBitmap(chart, out, BitmapEncoder.BitmapFormat.PNG));
+        g.setColor(Color.BLACK);
+        // A label every 8 channels (or 16 when cells are narrow), so numbers never run together.
+        int every = cell >= 12 ? 8 : 16;
+        for (int c = 0; c < channels; c += every) {
+            g.drawLine(left + c * cell, top + plotH, left + c * cell, top + plotH + 4);
+            g.drawString(Integer.toString(c), left + c * cell - 3, top + plotH + 18);
+        }
+        g.drawString("channel", left + plotW / 2 - 20, top + plotH + 40);
+        // The colour bar: stretched around 0.5, where gates that barely act sit.
+        int barX = left + plotW + 30;
+        for (int i = 0; i < plotH; i++) {
+            g.setColor(gateColor(1 - i / (float) Math.max(1, plotH - 1)));
+            g.fillRect(barX, top + i, 16, 1);
+        }
+        g.setColor(Color.BLACK);
+        for (float t : new float[] {0f, 0.25f, 0.4f, 0.5f, 0.6f, 0.75f, 1f}) {
+            int y = top + Math.round((1 - t) * (plotH - 1));
+            g.drawString(String.format(java.util.Locale.ROOT, "%.2f", t), barX + 20, y + 4);
+        }
+        g.drawString("gate", barX - 4, top - 8);
+        g.dispose();
+        AtomicFiles.write(file, out -> ImageIO.write(img, "png", out));
+    }
+
+    /**
+     * A diverging colour for a gate: blue below 0.5 (channels damped), red above (kept), white at
+     * 0.5. The distance from 0.5 goes through a square root, so 0.4 and 0.6 already differ clearly.
+     */
+    static Color gateColor(float gate) {
+        float d = Math.max(-1f, Math.min(1f, 2 * (gate - 0.5f)));
+        float t = (float) Math.sqrt(Math.abs(d));
+        Color end = d < 0 ? new Color(0x21, 0x4a, 0xb0) : new Color(0xc0, 0x20, 0x20);
+        return new Color(Math.round(255 + (end.getRed() - 255) * t), Math.round(255 + (end.getGreen() - 255) * t),
+                Math.round(255 + (end.getBlue() - 255) * t));
     }
 
     /**

@@ -55,9 +55,9 @@ class ExplainCommandTest {
     void aBlockWhoseGatesNeverMoveIsReportedSwitchedOff() {
         double[][] dead = {{0.5, 0.5, 0.5}, {0.5, 0.5, 0.5}};
         double[][] alive = {{0.2, 0.9, 0.5}, {0.3, 0.7, 0.5}};
-        String off = ExplainCommand.blockSummary(5, dead);
+        String off = io.github.attentionzoo.explain.GateDiagnostics.blockSummary(5, dead);
         assertTrue(off.startsWith("SE block 5: spread of class means 0.0000") && off.contains("switched off"), off);
-        String on = ExplainCommand.blockSummary(2, alive);
+        String on = io.github.attentionzoo.explain.GateDiagnostics.blockSummary(2, alive);
         assertTrue(on.contains("mean gates 0.200-0.900") && !on.contains("switched off"), on);
     }
 }

@@ -127,7 +127,7 @@ public abstract class ResidualBlock extends AbstractBlock {
         int inChannels;
         int channels;
         int stride = 1;
-        boolean se = true;
+        Attention attention;
         int reduction = SqueezeExcitation.DEFAULT_REDUCTION;
         int seMinHidden = SqueezeExcitation.DEFAULT_MIN_HIDDEN;
 
@@ -164,15 +164,35 @@ public abstract class ResidualBlock extends AbstractBlock {
             return self();
         }
 
+        BaseBuilder(Attention attention) {
+            this.attention = attention;
+        }
+
         /**
-         * Turns Squeeze-and-Excitation on (default) or off, for the plain ResNet baseline.
+         * Sets the channel attention on the branch before the addition (default: none, or SE for
+         * the deprecated SE-named blocks).
+         *
+         * @param attention the attention
+         * @return this builder
+         */
+        public T optAttention(Attention attention) {
+            if (attention == null) {
+                throw new IllegalArgumentException("attention must not be null; use Attention.NONE for none");
+            }
+            this.attention = attention;
+            return self();
+        }
+
+        /**
+         * Turns Squeeze-and-Excitation on or off.
          *
          * @param se whether the block carries SE
          * @return this builder
+         * @deprecated use {@link #optAttention(Attention)}
          */
+        @Deprecated
         public T optSe(boolean se) {
-            this.se = se;
-            return self();
+            return optAttention(se ? Attention.SE : Attention.NONE);
         }
 
         /**
@@ -215,7 +235,7 @@ public abstract class ResidualBlock extends AbstractBlock {
         }
 
         SqueezeExcitation squeezeExcitation(int width) {
-            if (!se) {
+            if (attention != Attention.SE) {
                 return null;
             }
             return SqueezeExcitation.builder()

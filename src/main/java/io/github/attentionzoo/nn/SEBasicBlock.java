@@ -3,18 +3,20 @@ package io.github.attentionzoo.nn;
 import ai.djl.nn.SequentialBlock;
 
 /**
- * ResNet's basic block (two 3×3 convolutions) with Squeeze-and-Excitation before the residual
- * addition; with SE off it is the plain basic block. With {@link Builder#optSelectiveKernel} the
- * first 3×3 convolution becomes a {@link SelectiveKernel}, which makes the SK-ResNet block.
+ * The earlier name of a {@link BasicBlock} with {@link Attention#SE} (SE on by default); networks
+ * built from it keep their parameter names ({@code 01SEBasicBlock_...}).
+ *
+ * @deprecated use {@link BasicBlock} with {@code optAttention(Attention.SE)}; removed in a later release
  */
-public class SEBasicBlock extends ResidualBlock {
+@Deprecated
+public class SEBasicBlock extends BasicBlock {
 
     SEBasicBlock(Builder b, SequentialBlock residual) {
-        super("SEBasicBlock", b.inChannels, b.channels, b.stride, residual, b.squeezeExcitation(b.channels));
+        super("SEBasicBlock", b, residual);
     }
 
     /**
-     * Starts a builder.
+     * Starts a builder with SE on.
      *
      * @return a new builder
      */
@@ -23,51 +25,16 @@ public class SEBasicBlock extends ResidualBlock {
     }
 
     /** Builds an {@link SEBasicBlock}. */
-    public static final class Builder extends ResidualBlock.BaseBuilder<Builder> {
-        private int[] skKernels;
+    public static final class Builder extends BasicBlock.Builder {
 
-        Builder() {}
-
-        /**
-         * Replaces the first 3×3 convolution by a Selective Kernel unit with these kernel sizes
-         * (dilated 3×3 for the larger ones), as timm's SK basic block; null keeps the convolution.
-         *
-         * @param kernels the SK branch kernel sizes, or null
-         * @return this builder
-         */
-        public Builder optSelectiveKernel(int... kernels) {
-            this.skKernels = kernels == null ? null : kernels.clone();
-            return this;
+        Builder() {
+            super(Attention.SE);
         }
 
         /** {@inheritDoc} */
         @Override
-        protected Builder self() {
-            return this;
-        }
-
-        /**
-         * Builds the block.
-         *
-         * @return the block
-         */
         public SEBasicBlock build() {
-            validate("SEBasicBlock");
-            SequentialBlock residual = new SequentialBlock();
-            if (skKernels != null) {
-                residual.add(
-                        SelectiveKernel.builder()
-                                .optInChannels(inChannels)
-                                .setChannels(channels)
-                                .optKernels(skKernels)
-                                .optStride(stride)
-                                .optDilated(true)
-                                .build());
-            } else {
-                residual.add(ConvBnAct.of(channels).stride(stride).build());
-            }
-            residual.add(ConvBnAct.of(channels).relu(false).build());
-            return new SEBasicBlock(this, residual);
+            return new SEBasicBlock(this, residual("SEBasicBlock"));
         }
     }
 }

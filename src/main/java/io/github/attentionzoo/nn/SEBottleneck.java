@@ -3,26 +3,20 @@ package io.github.attentionzoo.nn;
 import ai.djl.nn.SequentialBlock;
 
 /**
- * ResNet's bottleneck block (1×1 reduce, 3×3 with the stride, 1×1 expand by {@value #EXPANSION})
- * with Squeeze-and-Excitation on the expanded output before the residual addition.
+ * The earlier name of a {@link Bottleneck} with {@link Attention#SE} (SE on by default); networks
+ * built from it keep their parameter names ({@code 01SEBottleneck_...}).
+ *
+ * @deprecated use {@link Bottleneck} with {@code optAttention(Attention.SE)}; removed in a later release
  */
-public class SEBottleneck extends ResidualBlock {
-
-    /** How much wider the block's output is than its inner width. */
-    public static final int EXPANSION = 4;
+@Deprecated
+public class SEBottleneck extends Bottleneck {
 
     SEBottleneck(Builder b, SequentialBlock residual) {
-        super(
-                "SEBottleneck",
-                b.inChannels,
-                b.channels * EXPANSION,
-                b.stride,
-                residual,
-                b.squeezeExcitation(b.channels * EXPANSION));
+        super("SEBottleneck", b, residual);
     }
 
     /**
-     * Starts a builder.
+     * Starts a builder with SE on.
      *
      * @return a new builder
      */
@@ -31,28 +25,16 @@ public class SEBottleneck extends ResidualBlock {
     }
 
     /** Builds an {@link SEBottleneck}. */
-    public static final class Builder extends ResidualBlock.BaseBuilder<Builder> {
+    public static final class Builder extends Bottleneck.Builder {
 
-        Builder() {}
+        Builder() {
+            super(Attention.SE);
+        }
 
         /** {@inheritDoc} */
         @Override
-        protected Builder self() {
-            return this;
-        }
-
-        /**
-         * Builds the block.
-         *
-         * @return the block
-         */
         public SEBottleneck build() {
-            validate("SEBottleneck");
-            SequentialBlock residual = new SequentialBlock();
-            residual.add(ConvBnAct.of(channels).kernel(1).build());
-            residual.add(ConvBnAct.of(channels).stride(stride).build());
-            residual.add(ConvBnAct.of(channels * EXPANSION).kernel(1).relu(false).build());
-            return new SEBottleneck(this, residual);
+            return new SEBottleneck(this, residual("SEBottleneck"));
         }
     }
 }

@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Activation;
 import ai.djl.nn.Block;
@@ -14,17 +16,18 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
+import java.util.List;
 
 class ResidualBlockTest extends LayerTestSupport {
 
-    private static SEBasicBlock basic(int in, int out, int stride, boolean se) {
-        return SEBasicBlock.builder().setInChannels(in).setChannels(out).optStride(stride).optSe(se).build();
+    private static BasicBlock basic(int in, int out, int stride, boolean se) {
+        return BasicBlock.builder().setInChannels(in).setChannels(out).optStride(stride).optAttention(se ? Attention.SE : Attention.NONE).build();
     }
 
     @Test
     void basicBlockWithIdentityShortcutHasTheExpectedParameters() {
         // Two 3×3 convs 16→16 with BN (4·16 each, running stats included) and SE 16→8→16.
-        SEBasicBlock block = init(basic(16, 16, 1, true), new Shape(1, 16, 8, 8));
+        BasicBlock block = init(basic(16, 16, 1, true), new Shape(1, 16, 8, 8));
         assertEquals(2 * (2304 + 64) + 256, parameterCount(block));
         assertEquals(1, block.getChildren().size(), "identity shortcut: no shortcut block");
     }
@@ -32,7 +35,7 @@ class ResidualBlockTest extends LayerTestSupport {
     @Test
     void strideTwoAddsAProjectionShortcutAndHalvesTheMap() {
         Shape in = new Shape(2, 16, 8, 8);
-        SEBasicBlock block = init(basic(16, 32, 2, true), in);
+        BasicBlock block = init(basic(16, 32, 2, true), in);
         assertEquals(4608 + 128 + 9216 + 128 + 512 + (512 + 128), parameterCount(block));
         assertEquals(new Shape(2, 32, 4, 4), forward(block, random(2, 16, 8, 8), false).getShape());
         assertEquals(new Shape(2, 32, 4, 4), block.getOutputShapes(new Shape[] {in})[0]);
@@ -50,7 +53,7 @@ class ResidualBlockTest extends LayerTestSupport {
     @Test
     void seScalesTheResidualBeforeTheAddition() {
         Shape in = new Shape(2, 8, 5, 5);
-        SEBasicBlock block = init(basic(8, 8, 1, true), in);
+        BasicBlock block = init(basic(8, 8, 1, true), in);
         SequentialBlock residual = (SequentialBlock) block.getChildren().valueAt(0);
         Block conv1 = residual.getChildren().valueAt(0);
         Block conv2 = residual.getChildren().valueAt(1);
@@ -69,7 +72,7 @@ class ResidualBlockTest extends LayerTestSupport {
     @Test
     void bottleneckExpandsFourTimesWithSeOnTheOutput() {
         Shape in = new Shape(1, 64, 6, 6);
-        SEBottleneck block = init(SEBottleneck.builder().setInChannels(64).setChannels(16).build(), in);
+        Bottleneck block = init(Bottleneck.builder().optAttention(Attention.SE).setInChannels(64).setChannels(16).build(), in);
         assertEquals(64, block.getOutChannels());
         assertEquals((1024 + 64) + (2304 + 64) + (1024 + 256) + 1024, parameterCount(block));
         assertEquals(in, forward(block, random(1, 64, 6, 6), false).getShape());
@@ -78,7 +81,7 @@ class ResidualBlockTest extends LayerTestSupport {
     @Test
     void stridedBottleneckProjectsItsShortcut() {
         Shape in = new Shape(2, 64, 8, 8);
-        SEBottleneck block = init(SEBottleneck.builder().setInChannels(64).setChannels(32).optStride(2).build(), in);
+        Bottleneck block = init(Bottleneck.builder().optAttention(Attention.SE).setInChannels(64).setChannels(32).optStride(2).build(), in);
         assertEquals(new Shape(2, 128, 4, 4), forward(block, random(2, 64, 8, 8), false).getShape());
         assertTrue(block.toString().contains("projection"));
     }
@@ -86,8 +89,8 @@ class ResidualBlockTest extends LayerTestSupport {
     @Test
     void selectiveKernelReplacesTheFirstConvolution() {
         Shape in = new Shape(2, 16, 8, 8);
-        SEBasicBlock block = init(SEBasicBlock.builder().setInChannels(16).setChannels(32).optStride(2)
-                .optSe(false).optSelectiveKernel(3, 5).build(), in);
+        BasicBlock block = init(BasicBlock.builder().setInChannels(16).setChannels(32).optStride(2)
+                .optAttention(Attention.NONE).optSelectiveKernel(3, 5).build(), in);
         SequentialBlock residual = (SequentialBlock) block.getChildren().valueAt(0);
         assertTrue(residual.getChildren().valueAt(0) instanceof SelectiveKernel);
         assertEquals(new Shape(2, 32, 4, 4), forward(block, random(2, 16, 8, 8), false).getShape());
@@ -112,10 +115,10 @@ class ResidualBlockTest extends LayerTestSupport {
 
     @Test
     void wrongInputChannelsNameTheBlock() {
-        SEBasicBlock block = init(basic(16, 16, 1, true), new Shape(1, 16, 4, 4));
+        BasicBlock block = init(basic(16, 16, 1, true), new Shape(1, 16, 4, 4));
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> forward(block, random(1, 8, 4, 4), false));
-        assertTrue(e.getMessage().contains("SEBasicBlock expects 16 input channels, got 8"), e.getMessage());
+        assertTrue(e.getMessage().contains("BasicBlock expects 16 input channels, got 8"), e.getMessage());
         IllegalArgumentException rank = assertThrows(IllegalArgumentException.class,
                 () -> forward(block, random(16, 4, 4), false));
         assertTrue(rank.getMessage().contains("got rank 3"), rank.getMessage());
@@ -123,9 +126,9 @@ class ResidualBlockTest extends LayerTestSupport {
 
     @Test
     void builderAndUnitRejectBadOptions() {
-        assertThrows(IllegalArgumentException.class, () -> SEBasicBlock.builder().setChannels(8).build());
+        assertThrows(IllegalArgumentException.class, () -> BasicBlock.builder().setChannels(8).build());
         assertThrows(IllegalArgumentException.class,
-                () -> SEBottleneck.builder().setInChannels(8).setChannels(8).optStride(0).build());
+                () -> Bottleneck.builder().optAttention(Attention.SE).setInChannels(8).setChannels(8).optStride(0).build());
         assertThrows(IllegalArgumentException.class, () -> ConvBnAct.of(8).kernel(4));
         assertThrows(IllegalArgumentException.class, () -> ConvBnAct.of(8).groups(3));
         assertThrows(IllegalArgumentException.class, () -> ConvBnAct.of(0));
@@ -135,14 +138,14 @@ class ResidualBlockTest extends LayerTestSupport {
     void gradientsReachEveryParameterOfEachBlock() {
         assertGradientsReachEveryParameter(init(basic(8, 16, 2, true), new Shape(4, 8, 6, 6)), random(4, 8, 6, 6));
         assertGradientsReachEveryParameter(
-                init(SEBottleneck.builder().setInChannels(16).setChannels(8).build(), new Shape(4, 16, 6, 6)),
+                init(Bottleneck.builder().optAttention(Attention.SE).setInChannels(16).setChannels(8).build(), new Shape(4, 16, 6, 6)),
                 random(4, 16, 6, 6));
     }
 
     @Test
     void basicBlockSavesAndLoads(@TempDir Path dir) throws Exception {
         Shape in = new Shape(2, 8, 6, 6);
-        SEBasicBlock block = init(basic(8, 16, 2, true), in);
+        BasicBlock block = init(basic(8, 16, 2, true), in);
         forward(block, random(2, 8, 6, 6), true);
         assertSaveLoadRoundTrip(block, basic(8, 16, 2, true), in, dir);
     }
@@ -150,7 +153,33 @@ class ResidualBlockTest extends LayerTestSupport {
     @Test
     void bottleneckSavesAndLoads(@TempDir Path dir) throws Exception {
         Shape in = new Shape(2, 32, 6, 6);
-        SEBottleneck block = init(SEBottleneck.builder().setInChannels(32).setChannels(8).build(), in);
-        assertSaveLoadRoundTrip(block, SEBottleneck.builder().setInChannels(32).setChannels(8).build(), in, dir);
+        Bottleneck block = init(Bottleneck.builder().optAttention(Attention.SE).setInChannels(32).setChannels(8).build(), in);
+        assertSaveLoadRoundTrip(block, Bottleneck.builder().optAttention(Attention.SE).setInChannels(32).setChannels(8).build(), in, dir);
+    }
+
+    @Test
+    @SuppressWarnings("deprecation") // the deprecated names are what this test is about
+    void theDeprecatedSeNamesAreTheNewBlocksWithSeOnUnderTheirOldNames() {
+        SequentialBlock old = new SequentialBlock()
+                .add(SEBasicBlock.builder().setInChannels(16).setChannels(16).build())
+                .add(SEBottleneck.builder().setInChannels(16).setChannels(4).build());
+        SequentialBlock now = new SequentialBlock()
+                .add(BasicBlock.builder().setInChannels(16).setChannels(16).optAttention(Attention.SE).build())
+                .add(Bottleneck.builder().setInChannels(16).setChannels(4).optAttention(Attention.SE).build());
+        Shape in = new Shape(1, 16, 8, 8);
+        try (NDManager manager = NDManager.newBaseManager()) {
+            old.initialize(manager, DataType.FLOAT32, in);
+            now.initialize(manager, DataType.FLOAT32, in);
+            List<String> oldNames = old.getParameters().keys();
+            List<String> newNames = now.getParameters().keys();
+            assertEquals(oldNames.size(), newNames.size());
+            for (int i = 0; i < oldNames.size(); i++) {
+                assertEquals(oldNames.get(i).replace("SEBasicBlock", "BasicBlock").replace("SEBottleneck", "Bottleneck"),
+                        newNames.get(i));
+                assertEquals(old.getParameters().get(i).getValue().getArray().getShape(),
+                        now.getParameters().get(i).getValue().getArray().getShape());
+            }
+            assertTrue(oldNames.get(0).startsWith("01SEBasicBlock_"), oldNames.get(0));
+        }
     }
 }

@@ -39,8 +39,9 @@ final class InferCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         OutputGuard.writableFile(output, "--output");
         OutputGuard.notAnInput(output, "--output", modelDir, input);
-        checkShape(Npy.header(input).shape(), input);
         ModelSource source = ModelSource.of(modelDir);
+        source.metadata();
+        checkShape(Npy.header(input).shape(), input);
         try (Model model = source.load(engine);
                 Predictor<NDList, NDArray> predictor = model.newPredictor(RAW)) {
             NDArray x = Npy.read(model.getNDManager(), input);

@@ -54,7 +54,7 @@ final class OptionRanges {
             Map.entry("--num-classes", whole(1, 100_000)),
             Map.entry("--reduction", whole(1, 4096)),
             Map.entry("--se-min-hidden", whole(1, 4096)),
-            Map.entry("--input-size", whole(8, 4096)),
+            Map.entry("--input-size", whole(8, 2048)),
             Map.entry("--infer", whole(0, 100_000_000)),
             Map.entry("--train", whole(0, 100_000_000)),
             Map.entry("--every", whole(1, 100_000_000)));

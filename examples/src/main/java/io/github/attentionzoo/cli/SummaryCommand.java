@@ -7,6 +7,7 @@ import ai.djl.nn.Block;
 import io.github.attentionzoo.app.ModelSummary;
 import io.github.attentionzoo.zoo.Architectures;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.util.concurrent.Callable;
@@ -16,8 +17,7 @@ import java.util.concurrent.Callable;
         description = "Per-layer output shape, parameters and MACs of a zoo architecture, totals last.")
 final class SummaryCommand implements Callable<Integer> {
 
-    @Option(names = "--model", required = true, description = "Architecture, e.g. se_resnet20.")
-    String model;
+    @Mixin ArchitectureOption architecture;
 
     /** Below this the networks' strided stages have nothing left to reduce. */
     private static final int MIN_SIZE = 8;
@@ -29,6 +29,7 @@ final class SummaryCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        String model = architecture.name();
         int size = inputSize != null ? inputSize : Architectures.spec(model).inputSize();
         if (size < MIN_SIZE || size > MAX_SIZE) {
             // Checked here: the engine would answer a nonsense size with a raw allocation failure.

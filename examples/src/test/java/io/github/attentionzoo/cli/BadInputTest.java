@@ -127,7 +127,7 @@ class BadInputTest {
 
     @Test
     void badArguments() {
-        assertMentions(fails("train", "--model", "resnet20", "--data", "embedded", "--epochs", "0"), "epochs must be positive");
+        assertMentions(fails("train", "--model", "resnet20", "--data", "embedded", "--epochs", "0"), "--epochs 0: out of range");
         assertMentions(fails("train", "--model", "resnet20", "--data", "embedded", "--batch-size", "-4"),
                 "batch size must be positive");
         assertMentions(fails("train", "--model", "resnet20", "--data", "embedded", "--lr", "-0.1"),

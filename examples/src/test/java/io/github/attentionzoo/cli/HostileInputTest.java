@@ -245,7 +245,7 @@ class HostileInputTest {
                 "--weight-decay", "NaN");
         assertMentions(fails("train", "--model", "resnet20", "--data", "embedded", "--label-smoothing", "NaN"),
                 "--label-smoothing", "NaN");
-        assertMentions(fails("summary", "--model", "resnet20", "--input-size", "0"), "--input-size must be between");
+        assertMentions(fails("summary", "--model", "resnet20", "--input-size", "0"), "--input-size 0: out of range");
         assertMentions(fails("summary", "--model", "resnet20", "--input-size", "100000"), "--input-size", "100000");
 
         Path zero = dir.resolve("zero.npy");

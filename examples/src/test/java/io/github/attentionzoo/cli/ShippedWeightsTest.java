@@ -54,6 +54,11 @@ class ShippedWeightsTest {
             double measured = Double.parseDouble(m.group(1));
             assertEquals(shipped.testAccuracy, measured, TOLERANCE, String.format(Locale.ROOT,
                     "%s: metadata states %.4f, evaluate gave %.4f%n%s", name, shipped.testAccuracy, measured, r.out()));
+            // ONNX Runtime runs the shipped .onnx: the same prediction for every image, so the same table.
+            CliSupport.Result ort = CliSupport.run("evaluate", "--model", name, "--data", cifar.toString(),
+                    "--engine", "OnnxRuntime");
+            assertEquals(0, ort.status(), ort.err());
+            assertEquals(table(r.out()), table(ort.out()), name + " on ONNX Runtime");
             measuredByName.put(name, measured);
             metadataByName.put(name, shipped);
         }
@@ -100,5 +105,10 @@ class ShippedWeightsTest {
         return attention.recipe != null && plain.recipe != null
                 && attention.recipe.toBuilder().decayExcitation(true).build().equals(plain.recipe)
                 && attention.dataset.equals(plain.dataset);
+    }
+
+    /** The confusion table and accuracy of evaluate's output, without the line naming the engine. */
+    private static String table(String out) {
+        return out.lines().filter(l -> !l.startsWith("evaluated on")).collect(java.util.stream.Collectors.joining("\n"));
     }
 }

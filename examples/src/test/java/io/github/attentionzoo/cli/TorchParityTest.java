@@ -13,7 +13,8 @@ import ai.djl.nn.Block;
 import ai.djl.training.ParameterStore;
 import io.github.attentionzoo.interop.Npy;
 import io.github.attentionzoo.interop.TorchStateDict;
-import io.github.attentionzoo.nn.SEBasicBlock;
+import io.github.attentionzoo.nn.Attention;
+import io.github.attentionzoo.nn.BasicBlock;
 import io.github.attentionzoo.nn.SelectiveKernel;
 import io.github.attentionzoo.nn.Squeeze;
 import io.github.attentionzoo.nn.SqueezeExcitation;
@@ -89,7 +90,7 @@ class TorchParityTest {
 
     @Test
     void seBasicBlockMatchesCifarSeBasicBlock() throws Exception {
-        Block block = SEBasicBlock.builder().setInChannels(16).setChannels(32).optStride(2).optSeMinHidden(1).build();
+        Block block = BasicBlock.builder().optAttention(Attention.SE).setInChannels(16).setChannels(32).optStride(2).optSeMinHidden(1).build();
         assertTrue(layerDiff("se_basic_block", block, new Shape(2, 16, 8, 8),
                 TorchNames.basicBlock("", true, true)) <= TOLERANCE);
     }

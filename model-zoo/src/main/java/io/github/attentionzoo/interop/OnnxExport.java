@@ -21,8 +21,10 @@ import com.google.gson.Gson;
 import io.github.attentionzoo.io.AtomicFiles;
 import io.github.attentionzoo.nn.ConvBnAct;
 import io.github.attentionzoo.nn.ConvBnActBlock;
-import io.github.attentionzoo.nn.SEBasicBlock;
-import io.github.attentionzoo.nn.SEBottleneck;
+import io.github.attentionzoo.nn.BasicBlock;
+import io.github.attentionzoo.nn.Bottleneck;
+import io.github.attentionzoo.nn.NamedSequentialBlock;
+import io.github.attentionzoo.nn.ResidualBlock;
 import io.github.attentionzoo.nn.SelectiveKernel;
 import io.github.attentionzoo.nn.SqueezeExcitation;
 import io.github.attentionzoo.zoo.CifarTranslator;
@@ -55,7 +57,7 @@ import java.util.regex.Pattern;
  * <p>The exporter walks the block tree and maps each block type to ONNX nodes, so any network made
  * of the supported blocks exports, not only the zoo's: {@code SequentialBlock}, {@code Conv2d},
  * {@code BatchNorm}, {@code Linear}, {@link ConvBnActBlock} (BatchNorm folded into the
- * convolution, as its inference pass does), {@link SEBasicBlock}, {@link SEBottleneck}, {@link
+ * convolution, as its inference pass does), {@link BasicBlock}, {@link Bottleneck}, {@link
  * SqueezeExcitation}, {@link SelectiveKernel}, {@link MaxPool2dBlock}, and DJL's lambda blocks
  * {@code ReLU}, {@code identity}, {@code globalAvgPool2d}, {@code globalMaxPool2d} and {@code
  * batchFlatten}. Any other block is refused with an {@link IllegalArgumentException} naming its
@@ -335,7 +337,7 @@ public final class OnnxExport {
 
         Value emit(Block block, String path, Value x) {
             Class<?> type = block.getClass();
-            if (type == SequentialBlock.class) {
+            if (type == SequentialBlock.class || type == NamedSequentialBlock.class) {
                 return sequence((SequentialBlock) block, path, x);
             } else if (type == ConvBnActBlock.class) {
                 return convBnAct((ConvBnActBlock) block, path, x);
@@ -345,7 +347,8 @@ public final class OnnxExport {
                 return batchNorm((BatchNorm) block, path, x);
             } else if (type == Linear.class) {
                 return new Value(linear((Linear) block, path, x.name, x.shape, null, null), outputShape(block, path, x));
-            } else if (type == SEBasicBlock.class || type == SEBottleneck.class) {
+            } else if (block instanceof ResidualBlock && type.getPackage() == ResidualBlock.class.getPackage()) {
+                // This library's residual blocks (and their deprecated SE-named aliases) share one forward.
                 return residual(block, path, x);
             } else if (type == SqueezeExcitation.class) {
                 return squeezeExcitation((SqueezeExcitation) block, path, x);

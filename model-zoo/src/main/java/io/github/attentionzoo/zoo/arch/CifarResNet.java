@@ -5,7 +5,9 @@ import ai.djl.nn.SequentialBlock;
 import ai.djl.nn.core.Linear;
 import ai.djl.nn.pooling.Pool;
 import io.github.attentionzoo.nn.ConvBnAct;
-import io.github.attentionzoo.nn.SEBasicBlock;
+import io.github.attentionzoo.nn.Attention;
+import io.github.attentionzoo.nn.BasicBlock;
+import io.github.attentionzoo.nn.NamedSequentialBlock;
 import io.github.attentionzoo.nn.SqueezeExcitation;
 
 import java.util.ArrayList;
@@ -20,6 +22,11 @@ import java.util.List;
  * paper), so ResNet-20 has 272,474 parameters rather than the paper's 0.27 M with option A.
  */
 public final class CifarResNet {
+
+    /** The name every block's parameters are found under, from when the block class had this name. */
+    static final String BLOCK_NAME = "SEBasicBlock";
+    /** The name every stage's parameters are found under, as DJL names a plain sequence. */
+    static final String STAGE_NAME = "SequentialBlock";
 
     private CifarResNet() {}
 
@@ -123,26 +130,26 @@ public final class CifarResNet {
                 throw new IllegalArgumentException("numClasses and baseWidth must be positive");
             }
             int n = (depth - 2) / 6;
-            SequentialBlock net = new SequentialBlock();
+            NamedSequentialBlock net = new NamedSequentialBlock();
             net.add(ConvBnAct.of(baseWidth).build());
             int in = baseWidth;
             for (int stage = 0; stage < 3; stage++) {
                 int width = baseWidth << stage;
-                SequentialBlock blocks = new SequentialBlock();
+                NamedSequentialBlock blocks = new NamedSequentialBlock();
                 for (int i = 0; i < n; i++) {
-                    blocks.add(
-                            SEBasicBlock.builder()
+                    blocks.add(BLOCK_NAME,
+                            BasicBlock.builder()
                                     .setInChannels(in)
                                     .setChannels(width)
                                     .optStride(stage > 0 && i == 0 ? 2 : 1)
-                                    .optSe(se)
+                                    .optAttention(se ? Attention.SE : Attention.NONE)
                                     .optReduction(reduction)
                                     .optSeMinHidden(seMinHidden)
                                     .optSelectiveKernel(skKernels)
                                     .build());
                     in = width;
                 }
-                net.add(blocks);
+                net.add(STAGE_NAME, blocks);
             }
             net.add(Pool.globalAvgPool2dBlock());
             net.add(Linear.builder().setUnits(numClasses).build());

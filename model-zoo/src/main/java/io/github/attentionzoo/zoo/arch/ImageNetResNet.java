@@ -6,8 +6,10 @@ import ai.djl.nn.SequentialBlock;
 import ai.djl.nn.core.Linear;
 import ai.djl.nn.pooling.Pool;
 import io.github.attentionzoo.nn.ConvBnAct;
-import io.github.attentionzoo.nn.SEBasicBlock;
-import io.github.attentionzoo.nn.SEBottleneck;
+import io.github.attentionzoo.nn.Attention;
+import io.github.attentionzoo.nn.BasicBlock;
+import io.github.attentionzoo.nn.Bottleneck;
+import io.github.attentionzoo.nn.NamedSequentialBlock;
 
 /**
  * ImageNet-style (SE-)ResNets for 224×224 inputs: a 7×7 stride-2 stem with 3×3 max-pooling, four
@@ -64,28 +66,29 @@ public final class ImageNetResNet {
             if (numClasses <= 0) {
                 throw new IllegalArgumentException("numClasses must be positive, got " + numClasses);
             }
-            SequentialBlock net = new SequentialBlock();
+            NamedSequentialBlock net = new NamedSequentialBlock();
             net.add(ConvBnAct.of(64).kernel(7).stride(2).build());
             net.add(new MaxPool2dBlock(new Shape(3, 3), new Shape(2, 2), new Shape(1, 1), false));
             int in = 64;
             for (int stage = 0; stage < 4; stage++) {
                 int width = 64 << stage;
-                SequentialBlock blocks = new SequentialBlock();
+                NamedSequentialBlock blocks = new NamedSequentialBlock();
+                Attention attention = se ? Attention.SE : Attention.NONE;
                 for (int i = 0; i < units[stage]; i++) {
                     int stride = stage > 0 && i == 0 ? 2 : 1;
                     if (bottleneck) {
-                        blocks.add(
-                                SEBottleneck.builder().setInChannels(in).setChannels(width)
-                                        .optStride(stride).optSe(se).optReduction(reduction).build());
-                        in = width * SEBottleneck.EXPANSION;
+                        blocks.add("SEBottleneck",
+                                Bottleneck.builder().setInChannels(in).setChannels(width)
+                                        .optStride(stride).optAttention(attention).optReduction(reduction).build());
+                        in = width * Bottleneck.EXPANSION;
                     } else {
-                        blocks.add(
-                                SEBasicBlock.builder().setInChannels(in).setChannels(width)
-                                        .optStride(stride).optSe(se).optReduction(reduction).build());
+                        blocks.add(CifarResNet.BLOCK_NAME,
+                                BasicBlock.builder().setInChannels(in).setChannels(width)
+                                        .optStride(stride).optAttention(attention).optReduction(reduction).build());
                         in = width;
                     }
                 }
-                net.add(blocks);
+                net.add(CifarResNet.STAGE_NAME, blocks);
             }
             net.add(Pool.globalAvgPool2dBlock());
             net.add(Linear.builder().setUnits(numClasses).build());

@@ -1,6 +1,5 @@
 package io.github.attentionzoo.zoo.arch;
 
-import io.github.attentionzoo.nn.SEBasicBlock;
 import io.github.attentionzoo.nn.SelectiveKernel;
 
 import java.util.ArrayList;
@@ -109,7 +108,7 @@ public final class TorchNames {
 
     /**
      * Names of senet.pytorch's {@code CifarSEBasicBlock} ({@code conv1, bn1, conv2, bn2, se,
-     * downsample.0/1}), in {@link io.github.attentionzoo.nn.SEBasicBlock}'s order.
+     * downsample.0/1}), in {@link io.github.attentionzoo.nn.BasicBlock}'s order.
      *
      * @param prefix the module's name, e.g. {@code layer2.0}; empty for a bare block
      * @param se whether the block has SE
@@ -122,7 +121,7 @@ public final class TorchNames {
 
     /**
      * Names of a basic block whose first convolution may be a Selective Kernel unit named {@code
-     * sk} (the SK-ResNet block of {@code training/gpu/train_torch.py}), in {@link io.github.attentionzoo.nn.SEBasicBlock}'s
+     * sk} (the SK-ResNet block of {@code training/gpu/train_torch.py}), in {@link io.github.attentionzoo.nn.BasicBlock}'s
      * order.
      *
      * @param prefix the module's name, e.g. {@code layer2.0}; empty for a bare block

@@ -224,4 +224,25 @@ class TrainingRunTest {
             assertTrue(s.history.stream().allMatch(m -> Double.isFinite(m.trainLoss())));
         }
     }
+
+    @Test
+    void aCheckpointWrittenBeforeRecipesWereDataStillResumes(@TempDir Path dir) throws Exception {
+        CifarRecords train = CifarRecords.embedded(true).limit(64);
+        CifarRecords test = CifarRecords.embedded(false).limit(32);
+        Recipe recipe = Architectures.spec("simple_cnn").recipe().toBuilder().epochs(2).batchSize(32).build();
+        assertThrows(StopHere.class, () -> train("simple_cnn", recipe, train, test, dir, false, 1));
+        // The form 0.1.0 wrote: the recipe as text in state.json and attentionzoo.json.
+        Path checkpoint = dir.resolve("checkpoints/epoch-0001");
+        com.google.gson.JsonObject state = com.google.gson.JsonParser.parseString(
+                Files.readString(checkpoint.resolve(Checkpoints.STATE))).getAsJsonObject();
+        state.addProperty("recipe", recipe.toString().replace("lr=0.003", "lr=0.00300000"));
+        Files.writeString(checkpoint.resolve(Checkpoints.STATE), state.toString());
+        com.google.gson.JsonObject meta = com.google.gson.JsonParser.parseString(
+                Files.readString(checkpoint.resolve(ModelMetadata.FILE))).getAsJsonObject();
+        meta.addProperty("recipe", recipe + "; trained with the Java trainer");
+        Files.writeString(checkpoint.resolve(ModelMetadata.FILE), meta.toString());
+        assertEquals(recipe, ModelMetadata.read(checkpoint).recipe);
+        Checkpoints.State done = train("simple_cnn", recipe, train, test, dir, true, 0);
+        assertEquals(2, done.epoch);
+    }
 }

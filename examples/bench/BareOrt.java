@@ -1,11 +1,9 @@
 import ai.djl.inference.Predictor;
-import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.repository.zoo.Criteria;
 import ai.djl.repository.zoo.ZooModel;
-import ai.djl.translate.Batchifier;
 import ai.djl.translate.Translator;
-import ai.djl.translate.TranslatorContext;
+import io.github.attentionzoo.app.RawTranslators;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,7 +16,7 @@ import java.util.Random;
  * zoo's (all optimizations, sequential, 1 inter-op thread, N intra-op threads). Prints one JSON line
  * with the same fields. Run with Java's single-file launcher:
  *
- *   java -cp 'examples/target/lib/*' examples/bench/BareOrt.java FILE.onnx BATCH SECONDS THREADS [OPTION=VALUE...]
+ *   java -cp 'examples/target/attentionzoo.jar:examples/target/lib/*' examples/bench/BareOrt.java FILE.onnx BATCH SECONDS THREADS [OPTION=VALUE...]
  *
  * The OPTION=VALUE pairs replace or add session options that DJL's OrtModel reads (executionMode,
  * optLevel, memoryPatternOptimization, cpuArenaAllocator, interOpNumThreads, ...), for a sweep.
@@ -36,22 +34,8 @@ public final class BareOrt {
         for (int i = 0; i < data.length; i++) {
             data[i] = (float) rng.nextGaussian();
         }
-        Translator<float[], float[]> translator = new Translator<>() {
-            @Override
-            public NDList processInput(TranslatorContext ctx, float[] input) {
-                return new NDList(ctx.getNDManager().create(input, shape));
-            }
-
-            @Override
-            public float[] processOutput(TranslatorContext ctx, NDList list) {
-                return list.head().toFloatArray();
-            }
-
-            @Override
-            public Batchifier getBatchifier() {
-                return null;
-            }
-        };
+        // The zoo's own raw translator: the same Java work around the network on both sides.
+        Translator<float[], float[]> translator = RawTranslators.floats(shape);
         Criteria.Builder<float[], float[]> builder = Criteria.builder().setTypes(float[].class, float[].class)
                 .optModelPath(file).optEngine("OnnxRuntime").optTranslator(translator)
                 .optOption("optLevel", "ALL_OPT").optOption("executionMode", "SEQUENTIAL")

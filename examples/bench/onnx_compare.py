@@ -34,7 +34,7 @@ def zoo(model, engine, batch, threads, seconds):
 
 
 def bare(onnx, batch, threads, seconds):
-    return last_json(JAVA + ["-cp", f"{LIB}/*", str(BARE), str(onnx), str(batch), str(seconds), str(threads)])
+    return last_json(JAVA + ["-cp", f"{JAR}:{LIB}/*", str(BARE), str(onnx), str(batch), str(seconds), str(threads)])
 
 
 def main():

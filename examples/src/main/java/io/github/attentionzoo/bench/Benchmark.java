@@ -15,7 +15,7 @@ import ai.djl.training.initializer.XavierInitializer;
 import ai.djl.translate.Batchifier;
 import ai.djl.translate.TranslateException;
 import ai.djl.translate.Translator;
-import ai.djl.translate.TranslatorContext;
+import io.github.attentionzoo.app.RawTranslators;
 import io.github.attentionzoo.train.LrSchedule;
 import io.github.attentionzoo.train.Sgd;
 import io.github.attentionzoo.train.SmoothedCrossEntropy;
@@ -176,22 +176,7 @@ public final class Benchmark {
         }
         // Like an image translator: the batch enters native memory in the predictor's own context,
         // which frees it and every intermediate when the call returns.
-        Translator<float[], float[]> translator = new Translator<>() {
-            @Override
-            public NDList processInput(TranslatorContext ctx, float[] input) {
-                return new NDList(ctx.getNDManager().create(input, shape));
-            }
-
-            @Override
-            public float[] processOutput(TranslatorContext ctx, NDList list) {
-                return list.head().toFloatArray();
-            }
-
-            @Override
-            public Batchifier getBatchifier() {
-                return null;
-            }
-        };
+        Translator<float[], float[]> translator = RawTranslators.floats(shape);
         try (Predictor<float[], float[]> predictor = m.newPredictor(translator)) {
             Runnable step = () -> {
                 try {

@@ -1,9 +1,7 @@
 package io.github.attentionzoo.cli;
 
-import io.github.attentionzoo.app.OutputGuard;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,17 +16,14 @@ final class ExportOnnxCommand implements Callable<Integer> {
 
     @Mixin ModelSource source;
 
-    @Option(names = "--output", required = true, paramLabel = "FILE.onnx", description = "The file to write (atomically).")
-    Path output;
+    @Mixin FileOutput output;
 
     @Override
     public Integer call() throws Exception {
-        OutputGuard.writableFile(output, "--output");
-        Path from = source.directory();
-        OutputGuard.notAnInput(output, "--output", from);
+        Path from = output.check(source);
         long t0 = System.nanoTime();
-        OnnxExports.write(from, output);
-        System.out.printf(Locale.ROOT, "wrote %s (%,d bytes, %d ms)%n", output, Files.size(output),
+        OnnxExports.write(from, output.file);
+        System.out.printf(Locale.ROOT, "wrote %s (%,d bytes, %d ms)%n", output.file, Files.size(output.file),
                 (System.nanoTime() - t0) / 1_000_000);
         return 0;
     }

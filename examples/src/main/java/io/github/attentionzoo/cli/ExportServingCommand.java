@@ -1,7 +1,6 @@
 package io.github.attentionzoo.cli;
 
 import ai.djl.Model;
-import io.github.attentionzoo.app.OutputGuard;
 import io.github.attentionzoo.io.AtomicFiles;
 import io.github.attentionzoo.nn.SqueezeExcitation;
 import io.github.attentionzoo.zoo.CifarTranslatorFactory;
@@ -25,20 +24,16 @@ final class ExportServingCommand implements Callable<Integer> {
 
     @Mixin EngineOption engine;
 
-    @Option(names = "--output", required = true, description = "The directory to write (replaced atomically).")
-    Path output;
+    @Mixin DirectoryOutput out;
 
     @Option(names = "--name", description = "The name to serve it under (default: the --output directory's name).")
     String name;
 
-    @Option(names = "--force", description = "Replace --output even when it holds files that are not a model directory's.")
-    boolean force;
-
     @Override
     public Integer call() throws Exception {
         Path from = source.directory();
-        OutputGuard.notAnInput(output, "--output", from);
-        OutputGuard.replaceableDirectory(output, "--output", force);
+        out.check(from);
+        Path output = out.dir;
         String served = name != null ? name : output.toAbsolutePath().normalize().getFileName().toString();
         if (!served.matches("[A-Za-z0-9][A-Za-z0-9_.-]{0,127}")) {
             throw new IllegalArgumentException((name != null ? "--name " : "--output ") + served + ": a served model's"

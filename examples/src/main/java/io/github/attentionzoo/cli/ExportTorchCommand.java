@@ -1,14 +1,11 @@
 package io.github.attentionzoo.cli;
 
 import ai.djl.Model;
-import io.github.attentionzoo.app.OutputGuard;
 import io.github.attentionzoo.interop.TorchExport;
 import io.github.attentionzoo.zoo.ModelMetadata;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
 
-import java.nio.file.Path;
 import java.util.concurrent.Callable;
 
 /** {@code export-torch}: a model's parameters as a PyTorch state_dict in {@code .npz}. */
@@ -18,18 +15,15 @@ final class ExportTorchCommand implements Callable<Integer> {
 
     @Mixin ModelSource source;
 
-    @Option(names = "--output", required = true, description = "The .npz file to write (atomically).")
-    Path output;
+    @Mixin FileOutput output;
 
     @Override
     public Integer call() throws Exception {
-        OutputGuard.writableFile(output, "--output");
-        Path from = source.directory();
-        OutputGuard.notAnInput(output, "--output", from);
+        output.check(source);
         ModelMetadata metadata = source.metadata();
         try (Model model = source.load()) {
-            int n = TorchExport.write(model, metadata, output);
-            System.out.println("wrote " + n + " tensors of " + metadata.architecture + " to " + output
+            int n = TorchExport.write(model, metadata, output.file);
+            System.out.println("wrote " + n + " tensors of " + metadata.architecture + " to " + output.file
                     + " (options " + metadata.options + ")");
         }
         return 0;

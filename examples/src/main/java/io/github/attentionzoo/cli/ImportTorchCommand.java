@@ -1,6 +1,5 @@
 package io.github.attentionzoo.cli;
 
-import io.github.attentionzoo.app.OutputGuard;
 import io.github.attentionzoo.interop.TorchImport;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -20,11 +19,7 @@ final class ImportTorchCommand implements Callable<Integer> {
     @Option(names = "--state-dict", required = true, description = "The state_dict as .npz (numpy savez) or .safetensors.")
     Path stateDict;
 
-    @Option(names = "--output", required = true, description = "The model directory to write (replaced atomically).")
-    Path output;
-
-    @Option(names = "--force", description = "Replace --output even when it holds files that are not a model directory's.")
-    boolean force;
+    @Mixin DirectoryOutput output;
 
     @Option(names = "--num-classes", description = "Classes (default: read from fc.weight).")
     Integer numClasses;
@@ -37,11 +32,10 @@ final class ImportTorchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        TorchImport torch = TorchImport.of(architecture.name()).withNumClasses(numClasses).withSe(reduction, seMinHidden);
-        OutputGuard.notAnInput(output, "--output", stateDict);
-        OutputGuard.replaceableDirectory(output, "--output", force);
-        int tensors = torch.write(stateDict, output);
-        System.out.println("imported " + tensors + " tensors of " + stateDict + " into " + output);
+        TorchImport torch = TorchImport.of(architecture.name(), numClasses, reduction, seMinHidden);
+        output.check(stateDict);
+        int tensors = torch.write(stateDict, output.dir);
+        System.out.println("imported " + tensors + " tensors of " + stateDict + " into " + output.dir);
         return 0;
     }
 }

@@ -2,15 +2,13 @@ package io.github.attentionzoo.train;
 
 import ai.djl.Model;
 import ai.djl.inference.Predictor;
-import ai.djl.translate.Batchifier;
-import ai.djl.translate.TranslateException;
-import ai.djl.translate.Translator;
-import ai.djl.translate.TranslatorContext;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.training.Trainer;
 import ai.djl.training.dataset.Batch;
+import ai.djl.translate.TranslateException;
+import io.github.attentionzoo.app.RawTranslators;
 import io.github.attentionzoo.data.Augmentation;
 import io.github.attentionzoo.data.BatchLoader;
 import io.github.attentionzoo.data.CifarRecords;
@@ -48,7 +46,7 @@ public final class Evaluation {
     public static long[][] confusion(Model model, CifarRecords test, int batchSize, int classes) {
         long[][] matrix = new long[classes][classes];
         BatchLoader loader = new BatchLoader(test, model.getNDManager(), batchSize, false, false, Augmentation.NONE, 0);
-        try (Predictor<NDList, float[]> predictor = model.newPredictor(LOGITS)) {
+        try (Predictor<NDList, float[]> predictor = model.newPredictor(RawTranslators.logits())) {
             for (Batch batch : loader) {
                 try (batch) {
                     float[] logits = predictor.predict(batch.getData());
@@ -75,23 +73,6 @@ public final class Evaluation {
         return matrix;
     }
 
-    /** Hands the batch to the network as it is and brings the logits back as floats. */
-    private static final Translator<NDList, float[]> LOGITS = new Translator<>() {
-        @Override
-        public NDList processInput(TranslatorContext ctx, NDList input) {
-            return input;
-        }
-
-        @Override
-        public float[] processOutput(TranslatorContext ctx, NDList list) {
-            return list.head().toFloatArray();
-        }
-
-        @Override
-        public Batchifier getBatchifier() {
-            return null;
-        }
-    };
 
     /**
      * Returns the accuracy of a confusion matrix.

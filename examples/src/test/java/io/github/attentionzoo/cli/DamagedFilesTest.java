@@ -13,7 +13,7 @@ import io.github.attentionzoo.zoo.Architectures;
 import io.github.attentionzoo.zoo.ModelArtifacts;
 import io.github.attentionzoo.zoo.ModelMetadata;
 import io.github.attentionzoo.zoo.Recipe;
-import org.junit.jupiter.api.BeforeAll;
+import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -24,26 +24,18 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import javax.imageio.ImageIO;
 
 /**
  * Damaged files are explained in the user's words, naming the file and, for metadata, the
  * directory; sizes read from a file are bounded before anything is allocated; data that would
  * silently mislabel (a class named twice, an empty class folder) is refused.
  */
-class DamagedFilesTest {
+class DamagedFilesTest extends ImportedModelTest {
 
-    @TempDir static Path shared;
-    static Path model;
 
-    @BeforeAll
-    static void importModel() {
-        model = CliSupport.importedSeResNet20(shared);
-    }
-
-    private static String fails(String... args) {
-        String err = CliSupport.fails(args);
-        assertEquals(1, err.lines().count(), "one line:\n" + err);
+    /** A refusal in the user's words: one line, and none of the engine's or the parser's. */
+    static String fails(String... args) {
+        String err = ImportedModelTest.fails(args);
         assertFalse(err.contains("Exception") || err.contains("BEGIN_OBJECT") || err.contains("alloc_cpu"), err);
         return err;
     }

@@ -8,7 +8,6 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.github.attentionzoo.app.OutputLock;
 import io.github.attentionzoo.io.AtomicFiles;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -31,21 +30,9 @@ import java.util.concurrent.TimeUnit;
  * starts. Tests run as root, so faults come from a read-only bind mount and a full tmpfs in a private
  * mount namespace, and from a file-size limit, never from permission bits.
  */
-class FaultsAndRacesTest {
+class FaultsAndRacesTest extends ImportedModelTest {
 
-    @TempDir static Path shared;
-    static Path model;
 
-    @BeforeAll
-    static void importModel() {
-        model = CliSupport.importedSeResNet20(shared);
-    }
-
-    private static String fails(String... args) {
-        String err = CliSupport.fails(args);
-        assertEquals(1, err.lines().count(), "one line:\n" + err);
-        return err;
-    }
 
     private static String[] train(Path out) {
         return new String[] {"train", "--model", "simple_cnn", "--data", "embedded", "--limit", "64", "--epochs", "1",

@@ -16,7 +16,6 @@ import ai.djl.repository.zoo.Criteria;
 import io.github.attentionzoo.interop.Npy;
 import io.github.attentionzoo.interop.TorchStateDict;
 import javax.imageio.ImageIO;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -42,22 +41,9 @@ import java.util.zip.ZipOutputStream;
  * crash a naive reader: each is refused, before anything of the declared size is allocated, with
  * one line naming the file or option, or (byte order) read correctly.
  */
-class HostileInputTest {
+class HostileInputTest extends ImportedModelTest {
 
-    @TempDir static Path shared;
-    static Path model;
 
-    @BeforeAll
-    static void importModel() {
-        model = CliSupport.importedSeResNet20(shared);
-    }
-
-    /** A refusal: one line on stderr, no stack trace. */
-    private static String fails(String... args) {
-        String err = CliSupport.fails(args);
-        assertEquals(1, err.lines().count(), "one line:\n" + err);
-        return err;
-    }
 
     /** A .npy file: the header as NumPy writes it, then the given data bytes. */
     static byte[] npy(String descr, String shape, byte[] data) {

@@ -26,48 +26,30 @@ import java.util.Set;
 public final class TorchImport {
 
     private final String architecture;
-    private Integer numClasses;
-    private Integer reduction;
-    private Integer seMinHidden;
+    private final Integer numClasses;
+    private final Integer reduction;
+    private final Integer seMinHidden;
 
-    private TorchImport(String architecture) {
+    private TorchImport(String architecture, Integer numClasses, Integer reduction, Integer seMinHidden) {
         Architectures.spec(architecture);
         this.architecture = architecture;
+        this.numClasses = numClasses;
+        this.reduction = reduction;
+        this.seMinHidden = seMinHidden;
     }
 
     /**
-     * Starts an import into one of the zoo's architectures.
+     * Starts an import into one of the zoo's architectures; each size left null is read off the tensors.
      *
      * @param architecture the zoo name
+     * @param numClasses the class count, or null to read it from {@code fc.weight}
+     * @param reduction the SE reduction ratio, or null to infer it from the SE tensors
+     * @param seMinHidden the SE minimum hidden width, or null to infer it
      * @return the import
      * @throws IllegalArgumentException when the architecture is unknown
      */
-    public static TorchImport of(String architecture) {
-        return new TorchImport(architecture);
-    }
-
-    /**
-     * Sets the class count instead of reading it from {@code fc.weight}.
-     *
-     * @param numClasses the classes, or null to read them
-     * @return this import
-     */
-    public TorchImport withNumClasses(Integer numClasses) {
-        this.numClasses = numClasses;
-        return this;
-    }
-
-    /**
-     * Sets the SE widths instead of inferring them from the SE tensors.
-     *
-     * @param reduction the reduction ratio, or null to infer it
-     * @param seMinHidden the minimum hidden width, or null to infer it
-     * @return this import
-     */
-    public TorchImport withSe(Integer reduction, Integer seMinHidden) {
-        this.reduction = reduction;
-        this.seMinHidden = seMinHidden;
-        return this;
+    public static TorchImport of(String architecture, Integer numClasses, Integer reduction, Integer seMinHidden) {
+        return new TorchImport(architecture, numClasses, reduction, seMinHidden);
     }
 
     /**

@@ -11,6 +11,7 @@ import ai.djl.modality.cv.ImageFactory;
 import io.github.attentionzoo.bench.Benchmark;
 import io.github.attentionzoo.zoo.CifarTranslator;
 import io.github.attentionzoo.zoo.ModelArtifacts;
+import io.github.attentionzoo.zoo.PretrainedStore;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -96,6 +97,41 @@ class ConcurrencyTest {
             assertTrue(outsideHeap < 150, "resident memory outside the Java heap grew by " + outsideHeap
                     + " MiB (resident " + before + " -> " + after + ", committed heap " + heapBefore + " -> "
                     + heapAfter + " MiB)");
+        }
+    }
+
+    @Test
+    void eightThreadsOnOnnxRuntimeAgreeWithOneThread() throws Exception {
+        System.setProperty("ai.djl.onnx.disable_alternative", "true");
+        try (Model model = ModelArtifacts.loadOnnx(PretrainedStore.install("se_resnet20"), null, null)) {
+            List<Image> images = List.of(image(0), image(1), image(2), image(3));
+            List<String> expected = new ArrayList<>();
+            try (Predictor<Image, Classifications> p = model.newPredictor(CifarTranslator.build(32, CifarTranslator.CLASSES, 5))) {
+                for (Image img : images) {
+                    expected.add(p.predict(img).toJson());
+                }
+            }
+            ExecutorService pool = Executors.newFixedThreadPool(8);
+            List<Future<Integer>> futures = new ArrayList<>();
+            for (int t = 0; t < 8; t++) {
+                futures.add(pool.submit(() -> {
+                    int mismatches = 0;
+                    try (Predictor<Image, Classifications> p = model.newPredictor(
+                            CifarTranslator.build(32, CifarTranslator.CLASSES, 5))) {
+                        for (int i = 0; i < 200; i++) {
+                            int k = i % images.size();
+                            mismatches += p.predict(images.get(k)).toJson().equals(expected.get(k)) ? 0 : 1;
+                        }
+                    }
+                    return mismatches;
+                }));
+            }
+            int mismatches = 0;
+            for (Future<Integer> f : futures) {
+                mismatches += f.get();
+            }
+            pool.shutdown();
+            assertEquals(0, mismatches, "8 threads x 200 predictions equal one thread's");
         }
     }
 }

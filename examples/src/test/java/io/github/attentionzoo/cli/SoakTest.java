@@ -26,9 +26,9 @@ class SoakTest {
     /** Calls or steps between two memory readings. */
     private static final int EVERY = 25;
 
-    @Test
-    void residentMemoryStaysFlatAfterWarmUp() throws Exception {
-        ProcessBuilder builder = new ProcessBuilder(List.of(
+    /** Runs {@code soak} in a child JVM; returns each reading by phase and call, and the whole log. */
+    private static Map<String, Double> soak(StringBuilder log, String... args) throws Exception {
+        List<String> command = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 // The whole heap resident from the start: a heap filling up in waves (seen: +35 MiB
                 // from call 925 to 1275) otherwise reads as growth.
@@ -37,14 +37,13 @@ class SoakTest {
                 // One intra-op thread: immune to OpenMP spin-waits when the machine is shared.
                 "-Dai.djl.pytorch.num_threads=1",
                 "-cp", System.getProperty("java.class.path"), "io.github.attentionzoo.cli.Main",
-                "soak", "--model", "se_resnet20", "--infer", "4000", "--train", "600",
-                "--every", Integer.toString(EVERY)))
-                .redirectErrorStream(true);
+                "soak", "--model", "se_resnet20", "--every", Integer.toString(EVERY)));
+        command.addAll(List.of(args));
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
         // Fewer malloc arenas, as a server would run: arenas otherwise keep growing with threads.
         builder.environment().put("MALLOC_ARENA_MAX", "2");
         Process p = builder.start();
         Map<String, Double> rss = new HashMap<>();
-        StringBuilder log = new StringBuilder();
         try (BufferedReader in = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
             String line;
             while ((line = in.readLine()) != null) {
@@ -57,6 +56,13 @@ class SoakTest {
         }
         assertTrue(p.waitFor(10, TimeUnit.MINUTES));
         assertEquals(0, p.exitValue(), log.toString());
+        return rss;
+    }
+
+    @Test
+    void residentMemoryStaysFlatAfterWarmUp() throws Exception {
+        StringBuilder log = new StringBuilder();
+        Map<String, Double> rss = soak(log, "--infer", "4000", "--train", "600");
         // Warm-up (allocator caches, JIT) ends within ~2,000 calls (steps of 3-12 MiB seen at
         // calls 1,250 and 1,825, flat from there to 8,000) and ~250 steps here. Single readings
         // still jump by up to 45 MiB in training (the allocator takes or returns a block, once as
@@ -64,6 +70,15 @@ class SoakTest {
         // one leaked 3x32x32 float input per call would add over a third of the window (7.8 MiB).
         assertHolds("inference", window(rss, "infer", 2000, 4000), 6, log);
         assertHolds("training", window(rss, "train", 200, 600), 10, log);
+    }
+
+    @Test
+    void onOnnxRuntimeToo() throws Exception {
+        StringBuilder log = new StringBuilder();
+        // ONNX Runtime warms up longer: +45 MiB over the first 6,000 calls seen, then flat to 20,000.
+        Map<String, Double> rss = soak(log, "--engine", "OnnxRuntime", "--infer", "10000", "--train", "0");
+        assertHolds("inference on ONNX Runtime", window(rss, "infer", 6000, 10000), 6, log);
+        assertTrue(!log.toString().contains("LegacyTypeDispatch"), "libtorch stayed out:\n" + log);
     }
 
     @Test

@@ -33,7 +33,23 @@ fi
 # The metadata's command is `train --model NAME TRAIN_FLAG...`, so only a run of the recipe those
 # flags name ships.
 named=$(java -jar "$jar" train --model "$name" "$@" --print-recipe)
-used=$(python3 -c 'import json, sys; print(json.load(open(sys.argv[1]))["recipe"])' "$model/attentionzoo.json")
+# The run's recipe as JSON, written as train --print-recipe writes a recipe (zoo.Recipe.toString).
+used=$(python3 - "$model/attentionzoo.json" <<'PY'
+import json, sys
+from decimal import Decimal
+r = json.load(open(sys.argv[1]))["recipe"]
+if isinstance(r, str):
+    print(r.split("; ")[0]); sys.exit()
+plain = lambda x: format(Decimal(repr(float(x))).normalize(), "f")
+opt = "adam" if r["optimizer"] == "ADAM" else {"NESTEROV_SGD": "nesterov-sgd", "MOMENTUM_SGD": "momentum-sgd"}[r["optimizer"]] + "(m=" + plain(r["momentum"]) + ")"
+text = f'{opt} lr={plain(r["lr"])} {r["schedule"].lower()} warmup={r["warmupEpochs"]} bs={r["batchSize"]} epochs={r["epochs"]} wd={plain(r["weightDecay"])}'
+text += "" if r["decayNormAndBias"] else " (not on BN/bias)"
+text += "" if r["decayExcitation"] else " (not on SE excitation)"
+text += f' smoothing={plain(r["labelSmoothing"])}' if r["labelSmoothing"] > 0 else ""
+text += f' cutout={r["cutout"]}' if r["cutout"] > 0 else ""
+print(text)
+PY
+)
 if [ "$used" != "$named" ]; then
     echo "ship.sh: $model was trained with '$used', not the recipe '$named' of train --model $name $*" >&2
     exit 1
@@ -49,9 +65,10 @@ import json, sys
 meta_path, acc, name, *flags = sys.argv[1:]
 meta = json.load(open(meta_path))
 # trainingSeconds stays the run's own sum of epoch times: wall time across resumes, pauses included.
-meta["recipe"] += "; trained with the Java trainer (training/queue.sh or resume.sh: train, resumed after any interruption)"
+meta["provenance"] = "trained with attentionzoo's Java trainer on CPU, resumed from its checkpoints after each interruption"
+meta["dataset"] = "CIFAR-10 (the 50,000 official training images)"
 meta["testAccuracy"] = float(acc)
-meta["command"] = " ".join(["java -jar examples/target/attentionzoo.jar train --model", name, "--data ../shared/cifar10"] + flags)
+meta["command"] = " ".join(["java -jar examples/target/attentionzoo.jar train --model", name, "--data cifar-10-batches-bin"] + flags)
 json.dump(meta, open(meta_path, "w"), indent=2)
 PY
 mkdir -p "$dest"

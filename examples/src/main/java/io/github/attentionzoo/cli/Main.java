@@ -18,7 +18,7 @@ import java.io.PrintWriter;
 @Command(
         name = "attentionzoo",
         mixinStandardHelpOptions = true,
-        version = "attentionzoo 0.1.0 (DJL 0.35.1, PyTorch 2.7.1)",
+        versionProvider = Main.Version.class,
         description = "Squeeze-and-Excitation and Selective-Kernel networks for DJL.",
         subcommands = {
             ModelsCommand.class,
@@ -38,6 +38,19 @@ import java.io.PrintWriter;
             SoakCommand.class,
         })
 public final class Main implements Runnable {
+
+    /** The version of this build, from the pom (version.properties is filtered by Maven). */
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() throws java.io.IOException {
+            java.util.Properties p = new java.util.Properties();
+            try (java.io.InputStream in = Main.class.getResourceAsStream("version.properties")) {
+                p.load(in);
+            }
+            return new String[] {"attentionzoo " + p.getProperty("version") + " (DJL " + p.getProperty("djl")
+                    + ", PyTorch " + p.getProperty("pytorch") + ", ONNX Runtime through DJL's OnnxRuntime engine)"};
+        }
+    }
 
     /** Whether errors show their stack trace. */
     @Option(names = "--verbose", description = "Print stack traces with errors.", scope = CommandLine.ScopeType.INHERIT)

@@ -91,7 +91,7 @@ class ReadmeTest {
 
     @Test
     void theFrontPageStaysShort() throws Exception {
-        assertTrue(readme.length() <= 12_000, "README.md has " + readme.length() + " characters, at most 12,000");
+        assertTrue(readme.length() <= 15_000, "README.md has " + readme.length() + " characters, at most 15,000");
     }
 
     @Test
@@ -139,7 +139,8 @@ class ReadmeTest {
             assertTrue(r.out().contains("Usage: attentionzoo " + command), r.out());
         }
         assertTrue(Arrays.stream(new String[] {"docs/training.md", "docs/performance.md", "docs/attention.md",
-            "docs/serving.md", "docs/reliability.md", "docs/pytorch-interop.md"})
+            "docs/serving.md", "docs/reliability.md", "docs/pytorch-interop.md", "docs/scale.md",
+            "docs/architecture.md", "CHANGELOG.md"})
                 .allMatch(d -> readme.contains("(" + d + ")") && Files.isRegularFile(ROOT.resolve(d))),
                 "README links every docs/ file, and each exists");
     }

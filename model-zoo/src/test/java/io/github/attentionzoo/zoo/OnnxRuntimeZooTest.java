@@ -67,6 +67,14 @@ class OnnxRuntimeZooTest {
             }
             assertTrue(cats > 0 && cats < 100, "a spread of classes, not one answer: " + cats + " cats");
         }
+        // A model directory holding a .onnx loads the same way, by path.
+        Criteria<Image, Classifications> byPath = Criteria.builder().setTypes(Image.class, Classifications.class)
+                .optModelPath(PretrainedStore.install("se_resnet20")).optEngine("OnnxRuntime").build();
+        try (ZooModel<Image, Classifications> model = byPath.loadModel();
+                Predictor<Image, Classifications> predictor = model.newPredictor()) {
+            assertEquals("OnnxRuntime", model.getNDManager().getEngine().getEngineName());
+            assertEquals(10, predictor.predict(images.get(0)).items().size());
+        }
         assertFalse(Files.readString(Path.of("/proc/self/maps")).contains("libtorch"),
                 "ONNX Runtime's path loaded libtorch");
     }

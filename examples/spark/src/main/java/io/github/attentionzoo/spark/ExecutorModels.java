@@ -6,6 +6,7 @@ import ai.djl.modality.cv.Image;
 import ai.djl.repository.zoo.Criteria;
 import ai.djl.repository.zoo.ZooModel;
 import io.github.attentionzoo.zoo.AttentionZoo;
+import io.github.attentionzoo.zoo.CifarTranslatorFactory;
 import io.github.attentionzoo.zoo.EngineLog;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
@@ -60,9 +61,12 @@ final class ExecutorModels {
         setIfAbsent("ai.djl.pytorch.num_interop_threads", "1");
         EngineLog.errorsOnly();
         try {
+            // The zoo's own translator, named: for Image → Classifications, Criteria does not take it from a
+            // directory's serving.properties, and DJL's default one neither normalises nor applies softmax.
             Criteria.Builder<Image, Classifications> criteria = Criteria.builder()
                     .setTypes(Image.class, Classifications.class)
                     .optEngine(source.engine())
+                    .optTranslatorFactory(new CifarTranslatorFactory())
                     .optArgument("topK", TOP_K);
             if (source.name() != null) {
                 criteria.optModelUrls("djl://" + AttentionZoo.GROUP_ID + "/" + source.name());

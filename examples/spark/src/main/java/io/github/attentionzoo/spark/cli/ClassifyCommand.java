@@ -154,7 +154,8 @@ final class ClassifyCommand implements Callable<Integer> {
             spark.sparkContext().addSparkListener(progress);
             try {
                 writer.save(output);
-            } catch (RuntimeException e) {
+            } catch (Exception e) {
+                // Scala throws SparkException, a checked exception, through Java signatures that declare none.
                 if (!outputExisted) {
                     Locations.removeIfEmpty(output, hadoop);
                 }

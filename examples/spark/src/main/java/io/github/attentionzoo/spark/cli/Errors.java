@@ -10,7 +10,7 @@ import java.util.regex.Pattern;
 final class Errors {
 
     /** Where a job failure's message names the task's own exception. */
-    private static final Pattern TASK_FAILURE = Pattern.compile("most recent failure: Lost task [^)]*\\): (.*)");
+    private static final Pattern TASK_FAILURE = Pattern.compile("most recent failure: Lost task .*? executor [^)]*\\): (.*)");
 
     private Errors() {}
 

@@ -68,8 +68,31 @@ final class Locations {
         if (!isRemote(input) && !Files.isReadable(java.nio.file.Path.of(path.toUri().getPath()))) {
             throw new IllegalArgumentException("--input " + input + ": permission denied");
         }
-        if (status.isFile() && !status.getPath().getName().matches("(?i).*\\.(png|jpe?g|bmp|gif)")) {
+        if (status.isFile() && !isImageName(status.getPath().getName())) {
             throw new IllegalArgumentException("--input " + input + ": not an image file (.png, .jpg, .jpeg, .bmp, .gif)");
+        }
+        if (status.isDirectory() && !isRemote(input) && !holdsImage(java.nio.file.Path.of(path.toUri().getPath()))) {
+            throw new IllegalArgumentException("--input " + input + ": holds no image files (.png, .jpg, .jpeg, .bmp, .gif)");
+        }
+    }
+
+    /**
+     * Whether a file name is one that {@code ImageClassifier.readImages} reads.
+     *
+     * @param name a file name
+     * @return true for PNG, JPEG, BMP and GIF names in any letter case
+     */
+    static boolean isImageName(String name) {
+        return name.matches("(?i).*\\.(png|jpe?g|bmp|gif)");
+    }
+
+    /** Walks a local directory only as far as its first image file: before Spark starts, and cheap. */
+    private static boolean holdsImage(java.nio.file.Path dir) throws IOException {
+        try (java.util.stream.Stream<java.nio.file.Path> files = Files.walk(dir)) {
+            return files.anyMatch(p -> isImageName(p.getFileName().toString()) && Files.isRegularFile(p));
+        } catch (java.io.UncheckedIOException e) {
+            // A subdirectory this user cannot list: Spark's own listing then says which one.
+            return true;
         }
     }
 

@@ -42,7 +42,7 @@ final class Sessions {
      * @return the settings to pass to the session builder
      */
     static Map<String, String> settings(String master, Map<String, String> user) {
-        Map<String, String> settings = new LinkedHashMap<>();
+        Map<String, String> settings = new LinkedHashMap<>(user);
         String effective = master != null ? master : configured("spark.master", user);
         if (effective == null) {
             effective = "local[*]";
@@ -76,7 +76,6 @@ final class Sessions {
         }
         // OpenMP workers that sleep rather than spin: a spinning worker takes a core from a neighbouring task.
         setDefault(settings, user, "spark.executorEnv.OMP_WAIT_POLICY", "PASSIVE");
-        settings.putAll(user);
         return settings;
     }
 
@@ -163,10 +162,13 @@ final class Sessions {
                 .allMatch(h -> h.equals("localhost") || h.startsWith("127.") || h.equals("[::1]") || h.equals("::1"));
     }
 
-    /** The job jar beside the jar this class was loaded from, or null (run from classes, or no such jar). */
+    /** The job jar beside the jar this class was loaded from, or null (run from a classes folder, or no such jar). */
     private static Path jobJar() {
         try {
             Path self = Path.of(Sessions.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+            if (!Files.isRegularFile(self)) {
+                return null;
+            }
             if (self.getFileName().toString().equals(JOB_JAR)) {
                 return self;
             }

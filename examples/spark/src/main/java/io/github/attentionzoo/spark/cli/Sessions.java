@@ -21,6 +21,8 @@ final class Sessions {
 
     /** The jar that carries the zoo, DJL and the engine natives to the executors, beside the command's jar. */
     static final String JOB_JAR = "attentionzoo-spark-job.jar";
+    /** What Spark counts for opening a file when it packs files into tasks (its default is 4 MiB). */
+    static final long OPEN_COST = 1L << 20;
     /** How long the master check waits for a connection. */
     static final int CONNECT_TIMEOUT_MS = 5_000;
 
@@ -74,6 +76,10 @@ final class Sessions {
             String offline = "-Dai.djl.offline=" + System.getProperty("ai.djl.offline", "true");
             settings.put("spark.executor.extraJavaOptions", options == null ? offline : options + " " + offline);
         }
+        // Spark counts every file as 4 MiB when it packs files into tasks, which gives 32 small images a task: a
+        // Parquet file opened and committed for every 32 images. At 1 MiB a task holds about 128 of them
+        // (docs/scale.md measured both); files of a few MiB each are packed much as before.
+        setDefault(settings, user, "spark.sql.files.openCostInBytes", Long.toString(OPEN_COST));
         // OpenMP workers that sleep rather than spin: a spinning worker takes a core from a neighbouring task.
         setDefault(settings, user, "spark.executorEnv.OMP_WAIT_POLICY", "PASSIVE");
         return settings;

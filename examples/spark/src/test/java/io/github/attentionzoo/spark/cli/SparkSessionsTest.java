@@ -26,6 +26,7 @@ class SparkSessionsTest {
         assertEquals("-Dai.djl.offline=true", s.get("spark.executor.extraJavaOptions"));
         assertEquals("PASSIVE", s.get("spark.executorEnv.OMP_WAIT_POLICY"));
         assertNull(s.get("spark.jars"), "local mode ships no jar");
+        assertEquals("1048576", s.get("spark.sql.files.openCostInBytes"));
         assertEquals(1, Sessions.maxFailures(s));
     }
 

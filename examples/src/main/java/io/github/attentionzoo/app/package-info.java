@@ -1,7 +1,6 @@
 /**
  * What the command-line application and the trainer share and a library user never needs: the
- * output guard and lock that keep a user's files safe, the engine's log level and native allocator
- * settings, and the per-layer summary table.
+ * output guard and lock that keep a user's files safe, the native allocator settings, and the per-layer summary table.
  */
 package io.github.attentionzoo.app;
 

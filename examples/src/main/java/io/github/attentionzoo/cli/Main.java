@@ -1,7 +1,6 @@
 package io.github.attentionzoo.cli;
 
 import ai.djl.Model;
-import io.github.attentionzoo.app.EngineLog;
 import io.github.attentionzoo.app.NativeAllocator;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -104,12 +103,8 @@ public final class Main implements Runnable {
      * @param args the arguments
      */
     public static void main(String[] args) {
-        // Before the engine loads: freed activations stay for reuse (docs/performance.md), and libtorch's
-        // deprecation notices stay out of the output unless --verbose asks for everything.
+        // Before the engine loads: freed activations stay for reuse (docs/performance.md).
         NativeAllocator.tune();
-        if (!java.util.Arrays.asList(args).contains("--verbose")) {
-            EngineLog.errorsOnly();
-        }
         System.exit(execute(args));
     }
 }

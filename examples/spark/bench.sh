@@ -1,0 +1,130 @@
+#!/usr/bin/env bash
+# Throughput of the classify job, as docs/scale.md reports it:
+#   1. batchPredict batch sizes in one JVM: one predictor on one thread, as each Spark task predicts
+#   2. one JVM without Spark against Spark's local mode, over the same image files
+#   3. a standalone cluster on 127.0.0.1 with one Worker, then two (one core each)
+#   4. the classify command end to end (JVM, Spark and model start included), local and on the cluster
+# Usage, from anywhere, after building:
+#   mvn -B -Dai.djl.offline=true -pl examples/spark -am package -DskipTests
+#   examples/spark/bench.sh [COPIES] [ROUNDS]     (COPIES x 1,000 CIFAR-10 PNGs, default 3; ROUNDS default 3)
+# Every figure is the median of ROUNDS timed rounds after one warm-up round (engine, model and JIT warm).
+# Others' load skews it: the load average is printed before and after; run it on an idle machine.
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+root=$(cd "$here/../.." && pwd)
+target=$here/target
+work=$target/bench
+copies=${1:-3}
+rounds=${2:-3}
+for f in attentionzoo-spark.jar attentionzoo-spark-job.jar test-classes spark-jars.txt; do
+    if [ ! -e "$target/$f" ]; then
+        echo "bench.sh: $target/$f is missing; build first:" \
+            "mvn -B -Dai.djl.offline=true -pl examples/spark -am package -DskipTests" >&2
+        exit 1
+    fi
+done
+cp="$target/test-classes:$target/classes:$target/lib/*"
+java=(java -Xmx2g -Dai.djl.offline=true -Dai.djl.pytorch.num_interop_threads=1)
+export OMP_WAIT_POLICY=PASSIVE
+pids=()
+cleanup() {
+    for pid in "${pids[@]}"; do
+        kill "$pid" 2>/dev/null || true
+    done
+    for pid in "${pids[@]}"; do
+        while kill -0 "$pid" 2>/dev/null; do sleep 0.2; done
+    done
+}
+trap cleanup EXIT
+
+rm -rf "$work"
+mkdir -p "$work/images"
+java "$here/src/test/java/io/github/attentionzoo/spark/CifarPngs.java" \
+    "$root/examples/src/main/resources/cifar10-sample/test_batch.bin" "$work/images/copy0" 1000 >/dev/null
+for i in $(seq 1 $((copies - 1))); do
+    mkdir -p "$work/images/copy$i"
+    ln "$work/images/copy0/"*.png "$work/images/copy$i/"
+done
+images=$((copies * 1000))
+results=$work/results.md
+echo "load before: $(uptime)" | tee "$work/load.txt"
+
+mkdir -p "$work/logs"
+runs=0
+measure() {  # prints the run's median, or where its log is when it printed none
+    runs=$((runs + 1))
+    local log=$work/logs/run$runs.log
+    "$@" >"$log" 2>&1 || true
+    grep -o 'median [0-9]* images/s' "$log" | grep -o '[0-9]*' | head -1 | grep . || echo "failed: $log"
+}
+single() {  # BATCH PREDICTORS THREADS
+    measure "${java[@]}" -Dai.djl.pytorch.num_threads="$3" -cp "$cp" io.github.attentionzoo.spark.SparkBench \
+        "$work/images" "$1" "$2" "$rounds"
+}
+job() {  # MASTER [KEY=VALUE...]
+    local master=$1
+    shift
+    measure "${java[@]}" -cp "$cp" io.github.attentionzoo.spark.SparkJobBench "$master" "$work/images" "$work/out" \
+        "$rounds" 32 "$@"
+}
+row() { printf '| %s | %s |\n' "$1" "$2" | tee -a "$results"; }
+
+printf '| run (%d images, 32x32 PNG, se_resnet20) | images/s |\n|---|---:|\n' "$images" | tee "$results"
+for batch in 1 8 16 32 64 128; do
+    row "one JVM, 1 predictor x 1 thread, batch $batch" "$(single "$batch" 1 1)"
+done
+# Alternating, so that a change in others' load hits both sides alike.
+for rep in 1 2; do
+    row "one JVM, 2 predictors x 1 thread, batch 32 (rep $rep)" "$(single 32 2 1)"
+    row "Spark local[*], batch 32, 1 MiB open cost: the command's settings (rep $rep)" \
+        "$(job 'local[*]' spark.sql.files.openCostInBytes=1048576)"
+done
+row "one JVM, 1 predictor x 2 threads, batch 32" "$(single 32 1 2)"
+row "Spark local[*], batch 32, Spark's 4 MiB open cost" "$(job 'local[*]')"
+
+# A standalone cluster from Spark's own classes: a Spark home of links to its jars, one Master, Workers
+# of one core each, all on 127.0.0.1.
+home=$work/spark-home
+mkdir -p "$home/jars"
+: >"$home/RELEASE"
+for list in spark-jars.txt spark-shared-jars.txt; do
+    tr ':' '\n' <"$target/$list" | while read -r jar; do ln -s "$jar" "$home/jars/"; done
+done
+export SPARK_HOME=$home SPARK_SCALA_VERSION=2.13 SPARK_LOCAL_IP=127.0.0.1
+port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
+daemon=(java -Xmx256m -cp "$home/jars/*")
+master_port=$(port)
+master=spark://127.0.0.1:$master_port
+"${daemon[@]}" -Dspark.master.rest.enabled=false org.apache.spark.deploy.master.Master --host 127.0.0.1 \
+    --port "$master_port" --webui-port "$(port)" >"$work/master.log" 2>&1 &
+pids+=($!)
+until (echo >"/dev/tcp/127.0.0.1/$master_port") 2>/dev/null; do sleep 0.5; done
+worker() {  # N
+    "${daemon[@]}" org.apache.spark.deploy.worker.Worker --host 127.0.0.1 --cores 1 --memory 2g \
+        --webui-port "$(port)" --work-dir "$work/work$1" "$master" >"$work/worker$1.log" 2>&1 &
+    pids+=($!)
+    until [ "$(grep -c 'Registering worker' "$work/master.log")" -ge "$1" ]; do sleep 0.5; done
+}
+cluster=(spark.jars="$target/attentionzoo-spark-job.jar" spark.sql.files.openCostInBytes=1048576)
+worker 1
+row "standalone, 1 Worker x 1 core, batch 32" "$(job "$master" "${cluster[@]}")"
+worker 2
+row "standalone, 2 Workers x 1 core, batch 32" "$(job "$master" "${cluster[@]}")"
+
+# End to end: one cold run of the command, JVM, Spark, executors and model start included.
+endtoend() {  # label, extra options
+    local label=$1
+    shift
+    rm -rf "$work/out-command"
+    local start end
+    start=$(date +%s.%N)
+    java -Xmx1g -Dai.djl.offline=true -jar "$target/attentionzoo-spark.jar" classify --model se_resnet20 \
+        --input "$work/images" --output "$work/out-command" --progress 0 --conf spark.ui.enabled=false "$@" >/dev/null
+    end=$(date +%s.%N)
+    row "$label, end to end" "$(python3 -c "print(round($images / ($end - $start)))")"
+}
+endtoend "classify command, local[*]"
+endtoend "classify command, standalone 2 Workers" --master "$master"
+
+echo "load after: $(uptime)" | tee -a "$work/load.txt"
+echo "table: $results"

@@ -1,0 +1,63 @@
+package io.github.attentionzoo.spark;
+
+import ai.djl.modality.Classifications;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+
+import java.util.List;
+
+/** The rows and schemas of classification results. */
+final class Results {
+
+    /** One of the top classes: {@code struct<class, probability>}. */
+    static final StructType TOP_CLASS = new StructType()
+            .add("class", DataTypes.StringType, false)
+            .add("probability", DataTypes.DoubleType, false);
+
+    /** What the SQL function returns for one image. */
+    static final StructType RESULT = new StructType()
+            .add("class", DataTypes.StringType, true)
+            .add("probability", DataTypes.DoubleType, true)
+            .add("top5", DataTypes.createArrayType(TOP_CLASS, false), true)
+            .add("error", DataTypes.StringType, true);
+
+    /** What {@link ImageClassifier#classify} returns: the file's path, then the result's fields. */
+    static final StructType CLASSIFIED = new StructType()
+            .add("path", DataTypes.StringType, true)
+            .add("class", DataTypes.StringType, true)
+            .add("probability", DataTypes.DoubleType, true)
+            .add("top5", DataTypes.createArrayType(TOP_CLASS, false), true)
+            .add("error", DataTypes.StringType, true);
+
+    private Results() {}
+
+    /** The top classes as an array of rows, the external form Spark's encoders take for an array of structs. */
+    private static Row[] top(Classifications result) {
+        List<Classifications.Classification> top = result.topK(ExecutorModels.TOP_K);
+        Row[] rows = new Row[top.size()];
+        for (int i = 0; i < rows.length; i++) {
+            rows[i] = RowFactory.create(top.get(i).getClassName(), top.get(i).getProbability());
+        }
+        return rows;
+    }
+
+    static Row classified(String path, Classifications result) {
+        Classifications.Classification best = result.best();
+        return RowFactory.create(path, best.getClassName(), best.getProbability(), top(result), null);
+    }
+
+    static Row failed(String path, String error) {
+        return RowFactory.create(path, null, null, null, error);
+    }
+
+    static Row result(Classifications result) {
+        Classifications.Classification best = result.best();
+        return RowFactory.create(best.getClassName(), best.getProbability(), top(result), null);
+    }
+
+    static Row error(String error) {
+        return RowFactory.create(null, null, null, error);
+    }
+}

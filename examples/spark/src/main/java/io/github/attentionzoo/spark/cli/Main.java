@@ -1,0 +1,78 @@
+package io.github.attentionzoo.spark.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.io.PrintWriter;
+import java.util.Arrays;
+
+/**
+ * The {@code attentionzoo-spark} command line: {@code java -jar attentionzoo-spark.jar classify ...}
+ * on embedded local mode or a standalone master, or {@code spark-submit --class
+ * io.github.attentionzoo.spark.cli.Main attentionzoo-spark-job.jar classify ...} on any cluster.
+ * Errors print one line naming the problem and exit with a non-zero status; {@code --verbose} adds
+ * the stack trace and Spark's own warnings.
+ */
+@Command(
+        name = "attentionzoo-spark",
+        mixinStandardHelpOptions = true,
+        version = "attentionzoo-spark 0.1.0 (DJL 0.35.1, Spark 4.2.0)",
+        description = "Classifies image files with the attentionzoo models on Apache Spark.",
+        subcommands = {ClassifyCommand.class})
+public final class Main implements Runnable {
+
+    /** Whether errors show their stack trace. */
+    @Option(names = "--verbose", description = "Print stack traces with errors, and Spark's warnings.",
+            scope = CommandLine.ScopeType.INHERIT)
+    boolean verbose;
+
+    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+    }
+
+    /**
+     * Runs the command line and returns its exit status (tests call this).
+     *
+     * @param args the arguments
+     * @return 0 on success, 1 on an error while running, 2 on bad arguments
+     */
+    public static int execute(String... args) {
+        CommandLine cli = new CommandLine(new Main());
+        cli.setCaseInsensitiveEnumValuesAllowed(true);
+        cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
+            PrintWriter err = commandLine.getErr();
+            boolean verbose = parseResult.hasMatchedOption("--verbose")
+                    || parseResult.subcommands().stream().anyMatch(p -> p.hasMatchedOption("--verbose"));
+            if (verbose) {
+                e.printStackTrace(err);
+            } else {
+                err.println("error: " + Errors.describe(e));
+            }
+            err.flush();
+            return 1;
+        });
+        return cli.execute(args);
+    }
+
+    /**
+     * Entry point.
+     *
+     * @param args the arguments
+     */
+    public static void main(String[] args) {
+        boolean verbose = Arrays.asList(args).contains("--verbose");
+        // Before anything logs: the quiet configuration turns off the Spark loggers whose errors the command
+        // reports itself, in one line; --verbose keeps them, stack traces included.
+        if (verbose && System.getProperty("log4j2.configurationFile") == null
+                && Main.class.getResource("/log4j2-verbose.properties") != null) {
+            System.setProperty("log4j2.configurationFile", "log4j2-verbose.properties");
+        }
+        if (!verbose) {
+            }
+        System.exit(execute(args));
+    }
+}

@@ -1,0 +1,155 @@
+package io.github.attentionzoo.spark.cli;
+
+import io.github.attentionzoo.spark.CifarPngs;
+import io.github.attentionzoo.spark.SparkTestSupport;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The classify command's refusals, in this JVM: each one line naming the option or the input, exit
+ * status 1 (2 for what picocli rejects), before Spark starts, and nothing written.
+ */
+class SparkClassifyCommandTest {
+
+    private static Path dir;
+    private static Path images;
+    private static String out;
+
+    /** What a run printed and returned. */
+    private record Result(int status, String out, String err, double seconds) {}
+
+    @BeforeAll
+    static void images() throws Exception {
+        dir = SparkTestSupport.freshDir("spark-command-test");
+        images = dir.resolve("images");
+        CifarPngs.write(SparkTestSupport.cifarSample(), images, 2);
+        out = dir.resolve("out").toString();
+    }
+
+    private static synchronized Result run(String... args) {
+        PrintStream oldOut = System.out;
+        PrintStream oldErr = System.err;
+        ByteArrayOutputStream stdout = new ByteArrayOutputStream();
+        ByteArrayOutputStream stderr = new ByteArrayOutputStream();
+        long start = System.nanoTime();
+        try {
+            System.setOut(new PrintStream(stdout, true, StandardCharsets.UTF_8));
+            System.setErr(new PrintStream(stderr, true, StandardCharsets.UTF_8));
+            int status = Main.execute(args);
+            return new Result(status, stdout.toString(StandardCharsets.UTF_8), stderr.toString(StandardCharsets.UTF_8),
+                    (System.nanoTime() - start) / 1e9);
+        } finally {
+            System.setOut(oldOut);
+            System.setErr(oldErr);
+        }
+    }
+
+    /** Runs classify with these arguments after {@code --model se_resnet20} (unless they name a model). */
+    private static Result classify(String... args) {
+        boolean named = java.util.Arrays.stream(args).anyMatch(a -> a.startsWith("--model"));
+        String[] all = new String[args.length + (named ? 1 : 3)];
+        all[0] = "classify";
+        if (!named) {
+            all[1] = "--model";
+            all[2] = SparkTestSupport.MODEL;
+        }
+        System.arraycopy(args, 0, all, named ? 1 : 3, args.length);
+        return run(all);
+    }
+
+    private static void refused(Result r, String expected) {
+        assertEquals(1, r.status(), r.out() + r.err());
+        assertEquals("error: " + expected, r.err().strip());
+        assertFalse(Files.exists(Path.of(out)), "a refusal writes nothing");
+    }
+
+    @Test
+    void inputsThatHoldNoImagesAreRefused() throws Exception {
+        String glob = images + "/*.jpeg";
+        refused(classify("--input", glob, "--output", out), "--input " + glob + ": matches no files");
+        Path missing = dir.resolve("missing");
+        refused(classify("--input", missing.toString(), "--output", out), "--input " + missing + ": not found");
+        Path noImages = Files.createDirectories(dir.resolve("no-images/deeper"));
+        Files.writeString(noImages.resolve("readme.txt"), "no images here");
+        refused(classify("--input", dir.resolve("no-images").toString(), "--output", out), "--input "
+                + dir.resolve("no-images") + ": holds no image files (.png, .jpg, .jpeg, .bmp, .gif)");
+        Path text = Files.writeString(dir.resolve("notes.txt"), "text");
+        refused(classify("--input", text.toString(), "--output", out), "--input " + text
+                + ": not an image file (.png, .jpg, .jpeg, .bmp, .gif)");
+    }
+
+    @Test
+    void outputsThatWouldLoseDataAreRefused() throws Exception {
+        String inside = images.resolve("results").toString();
+        assertEquals(1, classify("--input", images.toString(), "--output", inside).status());
+        assertEquals("error: --output " + inside + ": lies inside the input " + images + "; choose an output outside it",
+                classify("--input", images.toString(), "--output", inside).err().strip());
+        assertEquals("error: --output " + images + ": is the input " + images + ", which writing it would replace;"
+                + " choose another output path", classify("--input", images.toString(), "--output",
+                images.toString(), "--force").err().strip());
+        Path existing = Files.createDirectories(dir.resolve("existing"));
+        assertEquals("error: --output " + existing + ": exists; choose another path, or pass --force to replace it",
+                classify("--input", images.toString(), "--output", existing.toString()).err().strip());
+    }
+
+    @Test
+    void badOptionsAreRefusedByName() throws Exception {
+        String in = images.toString();
+        assertTrue(classify("--model", "se_resnet21", "--input", in, "--output", out).err()
+                .startsWith("error: unknown model 'se_resnet21'"));
+        Path noModel = dir.resolve("no-model");
+        refused(classify("--model-dir", noModel.toString(), "--input", in, "--output", out),
+                "--model-dir " + noModel + ": not found");
+        refused(classify("--input", in, "--output", out, "--batch-size", "0"), "--batch-size must be at least 1, got 0");
+        refused(classify("--input", in, "--output", out, "--progress", "-1"), "--progress must be 0 or more seconds, got -1");
+        Result engine = classify("--input", in, "--output", out, "--engine", "TensorFlow");
+        assertEquals(1, engine.status());
+        assertTrue(engine.err().strip().matches("error: engine 'TensorFlow' is not on the classpath; available: .*PyTorch.*"),
+                engine.err());
+        Result format = classify("--input", in, "--output", out, "--format", "xml");
+        assertEquals(2, format.status());
+        assertTrue(format.err().startsWith("Invalid value for option '--format': expected one of [parquet, json, csv]"),
+                format.err());
+    }
+
+    @Test
+    void aMasterNobodyAnswersIsOneLineWithinAMinute() throws Exception {
+        int port;
+        try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            port = socket.getLocalPort();
+        }
+        Result r = classify("--input", images.toString(), "--output", out, "--master", "spark://127.0.0.1:" + port,
+                "--conf", "spark.jars=/nowhere/job.jar");
+        refused(r, "--master spark://127.0.0.1:" + port + ": no Spark master answers at 127.0.0.1:" + port
+                + " (Connection refused)");
+        assertTrue(r.seconds() < 60, r.seconds() + " s");
+    }
+
+    @Test
+    void verboseAddsTheStackTrace() {
+        Result r = classify("--input", images + "/*.jpeg", "--output", out, "--verbose");
+        assertEquals(1, r.status());
+        assertTrue(r.err().contains("matches no files") && r.err().contains("\tat "), r.err());
+    }
+
+    @Test
+    void helpListsEveryOption() {
+        Result help = run("classify", "--help");
+        assertEquals(0, help.status());
+        for (String option : new String[] {"--model", "--model-dir", "--input", "--output", "--format", "--master",
+                "--batch-size", "--engine", "--force", "--conf", "--progress", "--verbose"}) {
+            assertTrue(help.out().contains(option), option + " in:\n" + help.out());
+        }
+    }
+}

@@ -2,11 +2,12 @@
 # Throughput of the classify job, as docs/scale.md reports it:
 #   1. batchPredict batch sizes in one JVM: one predictor on one thread, as each Spark task predicts
 #   2. one JVM without Spark against Spark's local mode, over the same image files
-#   3. a standalone cluster on 127.0.0.1 with one Worker, then two (one core each)
+#   3. a standalone cluster on 127.0.0.1: one Worker against two (one core each)
 #   4. the classify command end to end (JVM, Spark and model start included), local and on the cluster
 # Usage, from anywhere, after building:
 #   mvn -B -Dai.djl.offline=true -pl examples/spark -am package -DskipTests
-#   examples/spark/bench.sh [COPIES] [ROUNDS]     (COPIES x 1,000 CIFAR-10 PNGs, default 3; ROUNDS default 3)
+#   [REPS=3] examples/spark/bench.sh [COPIES] [ROUNDS]
+#   (COPIES x 1,000 CIFAR-10 PNGs, default 3; ROUNDS timed rounds per run, default 3; REPS alternations)
 # Every figure is the median of ROUNDS timed rounds after one warm-up round (engine, model and JIT warm).
 # Others' load skews it: the load average is printed before and after; run it on an idle machine.
 set -euo pipefail
@@ -73,17 +74,11 @@ printf '| run (%d images, 32x32 PNG, se_resnet20) | images/s |\n|---|---:|\n' "$
 for batch in 1 8 16 32 64 128; do
     row "one JVM, 1 predictor x 1 thread, batch $batch" "$(single "$batch" 1 1)"
 done
-# Alternating, so that a change in others' load hits both sides alike.
-for rep in 1 2; do
-    row "one JVM, 2 predictors x 1 thread, batch 32 (rep $rep)" "$(single 32 2 1)"
-    row "Spark local[*], batch 32, 1 MiB open cost: the command's settings (rep $rep)" \
-        "$(job 'local[*]' spark.sql.files.openCostInBytes=1048576)"
-done
 row "one JVM, 1 predictor x 2 threads, batch 32" "$(single 32 1 2)"
-row "Spark local[*], batch 32, Spark's 4 MiB open cost" "$(job 'local[*]')"
 
-# A standalone cluster from Spark's own classes: a Spark home of links to its jars, one Master, Workers
-# of one core each, all on 127.0.0.1.
+# A standalone cluster from Spark's own classes: a Spark home of links to its jars, one Master, two Workers
+# of one core each, all on 127.0.0.1. An application limited to one core (spark.cores.max=1) runs on one
+# Worker; unlimited, on both.
 home=$work/spark-home
 mkdir -p "$home/jars"
 : >"$home/RELEASE"
@@ -99,17 +94,34 @@ master=spark://127.0.0.1:$master_port
     --port "$master_port" --webui-port "$(port)" >"$work/master.log" 2>&1 &
 pids+=($!)
 until (echo >"/dev/tcp/127.0.0.1/$master_port") 2>/dev/null; do sleep 0.5; done
-worker() {  # N
+for n in 1 2; do
     "${daemon[@]}" org.apache.spark.deploy.worker.Worker --host 127.0.0.1 --cores 1 --memory 2g \
-        --webui-port "$(port)" --work-dir "$work/work$1" "$master" >"$work/worker$1.log" 2>&1 &
+        --webui-port "$(port)" --work-dir "$work/work$n" "$master" >"$work/worker$n.log" 2>&1 &
     pids+=($!)
-    until [ "$(grep -c 'Registering worker' "$work/master.log")" -ge "$1" ]; do sleep 0.5; done
-}
+done
+until [ "$(grep -c 'Registering worker' "$work/master.log")" -ge 2 ]; do sleep 0.5; done
 cluster=(spark.jars="$target/attentionzoo-spark-job.jar" spark.sql.files.openCostInBytes=1048576)
-worker 1
-row "standalone, 1 Worker x 1 core, batch 32" "$(job "$master" "${cluster[@]}")"
-worker 2
-row "standalone, 2 Workers x 1 core, batch 32" "$(job "$master" "${cluster[@]}")"
+
+# Alternating, REPS times, so that a change in others' load hits every side alike.
+for rep in $(seq 1 "${REPS:-3}"); do
+    row "one JVM, 2 predictors x 1 thread, batch 32 (rep $rep)" "$(single 32 2 1)"
+    row "Spark local[*] (2 tasks x 1 thread), batch 32, the command's settings (rep $rep)" \
+        "$(job 'local[*]' spark.sql.files.openCostInBytes=1048576)"
+    row "standalone, 1 Worker x 1 core, batch 32 (rep $rep)" "$(job "$master" "${cluster[@]}" spark.cores.max=1)"
+    if [ "$rep" = 1 ]; then
+        # Resident memory of each executor (a child of a Worker) while it classifies, sampled every half second.
+        (while true; do ps -o rss= --ppid "${pids[1]},${pids[2]}" >>"$work/executor-rss.txt" 2>/dev/null || true
+            sleep 0.5; done) &
+        sampler=$!
+    fi
+    row "standalone, 2 Workers x 1 core, batch 32 (rep $rep)" "$(job "$master" "${cluster[@]}")"
+    if [ "$rep" = 1 ]; then
+        kill "$sampler"
+        wait "$sampler" 2>/dev/null || true
+        echo "peak executor resident memory: $(sort -n "$work/executor-rss.txt" | tail -1 \
+            | awk '{printf "%d MiB", $1 / 1024}')" | tee -a "$work/load.txt"
+    fi
+done
 
 # End to end: one cold run of the command, JVM, Spark, executors and model start included.
 endtoend() {  # label, extra options

@@ -61,7 +61,10 @@ final class Sessions {
         }
         if (local) {
             setDefault(settings, user, "spark.ui.enabled", "false");
-        } else if (configured("spark.jars", user) == null) {
+        } else if (master != null && System.getProperty("SPARK_SUBMIT") == null
+                && configured("spark.jars", user) == null) {
+            // Run as java -jar against a cluster: ship the job jar. Under spark-submit (or a YARN application
+            // master, which has no --master of ours) spark-submit ships its primary jar itself.
             Path jar = jobJar();
             if (jar == null) {
                 throw new IllegalArgumentException("--master " + effective + ": the executors need " + JOB_JAR

@@ -35,8 +35,9 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * The job jar on a real standalone cluster: one Master and two Workers, separate JVMs from Spark's own
- * classes on 127.0.0.1, one core each. One executor is killed (kill -9) mid-job, yet every image gets
+ * The job jar, submitted with spark-submit to a real standalone cluster: one Master and two Workers,
+ * separate JVMs from Spark's own classes on 127.0.0.1, one core each, and the model directory
+ * shipped as an archive. One executor is killed (kill -9) mid-job, yet every image gets
  * exactly one row, with the class and probability of single-image prediction; corrupt files become
  * error rows; and local mode gives the same rows.
  */
@@ -226,11 +227,24 @@ class StandaloneClusterIT {
     @Test
     @Order(1)
     void clusterRowsMatchSingleImagePredictionThoughAnExecutorIsKilled() throws Exception {
+        // As on any cluster: spark-submit with the job jar, and the model directory shipped to the executors as
+        // an archive that each unpacks into its working directory as model/.
+        Path modelDir = io.github.attentionzoo.zoo.PretrainedStore.install(SparkTestSupport.MODEL);
+        Path archive = dir.resolve("model.tar.gz");
+        assertEquals(0, new ProcessBuilder("tar", "czf", archive.toString(), "-C", modelDir.toString(), ".")
+                .inheritIO().start().waitFor());
         Path out = dir.resolve("out-cluster");
         Path stdout = dir.resolve("cluster.out");
         Path stderr = dir.resolve("cluster.err");
-        ProcessBuilder builder = new ProcessBuilder(classify(out, "--master", masterUrl, "--progress", "1"))
-                .redirectOutput(stdout.toFile()).redirectError(stderr.toFile());
+        List<String> submit = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx1g", "-cp", dir.resolve("spark-home/jars") + File.separator + "*",
+                "org.apache.spark.deploy.SparkSubmit", "--master", masterUrl,
+                "--class", "io.github.attentionzoo.spark.cli.Main", "--archives", archive + "#model",
+                "--conf", "spark.ui.enabled=false",
+                SparkTestSupport.target().resolve("attentionzoo-spark-job.jar").toString(),
+                "classify", "--model-dir", "model", "--input", images.toString(), "--output", out.toString(),
+                "--progress", "1"));
+        ProcessBuilder builder = new ProcessBuilder(submit).redirectOutput(stdout.toFile()).redirectError(stderr.toFile());
         builder.environment().putAll(env);
         Process driver = builder.start();
         STARTED.add(driver.toHandle());
@@ -249,7 +263,7 @@ class StandaloneClusterIT {
         String err = SparkTestSupport.read(stderr);
         assertEquals(0, driver.exitValue(), err);
         String summary = SparkTestSupport.read(stdout);
-        assertTrue(summary.startsWith("classified 3,003 images with se_resnet20 on PyTorch"), summary);
+        assertTrue(summary.startsWith("classified 3,003 images with model on PyTorch"), summary);
         assertTrue(doneAtKill < COPIES * IMAGES, "the kill landed before the end: " + doneAtKill);
         assertTrue(summary.contains("failed task attempts were run again") && err.contains("Spark runs it again"),
                 "a task was running on the killed executor, and ran again:\n" + summary + err);

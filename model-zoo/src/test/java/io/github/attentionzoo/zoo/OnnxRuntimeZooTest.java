@@ -67,9 +67,11 @@ class OnnxRuntimeZooTest {
             }
             assertTrue(cats > 0 && cats < 100, "a spread of classes, not one answer: " + cats + " cats");
         }
-        // A model directory holding a .onnx loads the same way, by path.
+        // A model directory holding a .onnx loads the same way, by path (naming the zoo's translator:
+        // for Image -> Classifications, DJL does not take it from the directory's serving.properties).
         Criteria<Image, Classifications> byPath = Criteria.builder().setTypes(Image.class, Classifications.class)
-                .optModelPath(PretrainedStore.install("se_resnet20")).optEngine("OnnxRuntime").build();
+                .optModelPath(PretrainedStore.install("se_resnet20")).optEngine("OnnxRuntime")
+                .optTranslatorFactory(new CifarTranslatorFactory()).build();
         try (ZooModel<Image, Classifications> model = byPath.loadModel();
                 Predictor<Image, Classifications> predictor = model.newPredictor()) {
             assertEquals("OnnxRuntime", model.getNDManager().getEngine().getEngineName());

@@ -249,6 +249,6 @@ class HostileInputTest extends ImportedModelTest {
         CliSupport.copyDir(model, badJson);
         Files.writeString(badJson.resolve("attentionzoo.json"), "{\"architecture\": ");
         assertMentions(fails("predict", "--model-dir", badJson.toString(), image.toString()),
-                "attentionzoo.json: corrupt metadata");
+                "attentionzoo.json: not valid JSON");
     }
 }

@@ -129,11 +129,11 @@ class BadInputTest {
     void badArguments() {
         assertMentions(fails("train", "--model", "resnet20", "--data", "embedded", "--epochs", "0"), "--epochs 0: out of range");
         assertMentions(fails("train", "--model", "resnet20", "--data", "embedded", "--batch-size", "-4"),
-                "batch size must be positive");
+                "--batch-size -4: out of range");
         assertMentions(fails("train", "--model", "resnet20", "--data", "embedded", "--lr", "-0.1"),
-                "learning rate (--lr) must be a finite number > 0");
+                "--lr -0.1: out of range");
         assertMentions(fails("train", "--model", "resnet20", "--data", "embedded", "--threads", "0"),
-                "--threads must be positive, got 0");
+                "--threads 0: out of range");
         assertMentions(fails("train", "--model", "resnet20", "--data", "embedded", "--schedule", "linear"),
                 "unknown schedule 'linear'");
         assertMentions(fails("train", "--model", "resnet20", "--data", "embedded", "--limit", "100"),

@@ -46,8 +46,9 @@ public final class ImageClassifier implements Serializable {
     /** The engine used unless {@link Builder#engine(String)} names another. */
     public static final String DEFAULT_ENGINE = "PyTorch";
     /**
-     * Images per {@code batchPredict} call unless {@link Builder#batchSize} says otherwise: measured
-     * in docs/scale.md, where larger batches gained nothing.
+     * Images per {@code batchPredict} call unless {@link Builder#batchSize} says otherwise. In
+     * docs/scale.md batches of 8 to 128 ran alike and single images at half the speed; 32 keeps a
+     * task's decoded images to a few MiB.
      */
     public static final int DEFAULT_BATCH_SIZE = 32;
     /**

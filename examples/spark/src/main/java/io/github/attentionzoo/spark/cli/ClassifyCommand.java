@@ -164,8 +164,9 @@ final class ClassifyCommand implements Callable<Integer> {
                 progress.close();
             }
             double seconds = (System.nanoTime() - started) / 1e9;
-            String retried = progress.failedAttempts() == 0 ? ""
-                    : String.format(Locale.ROOT, "; %d failed task attempts were run again", progress.failedAttempts());
+            int failed = progress.failedAttempts();
+            String retried = failed == 0 ? "" : failed == 1 ? "; 1 failed task attempt was run again"
+                    : String.format(Locale.ROOT, "; %d failed task attempts were run again", failed);
             System.out.printf(Locale.ROOT, "classified %,d images with %s into %s (%s): %,d could not be read as"
                     + " images; %.1f s, %.0f images/s%s%n", total, classifier.describe(), output, format, errors.value(),
                     seconds, total / seconds, retried);

@@ -83,7 +83,8 @@ home=$work/spark-home
 mkdir -p "$home/jars"
 : >"$home/RELEASE"
 for list in spark-jars.txt spark-shared-jars.txt; do
-    tr ':' '\n' <"$target/$list" | while read -r jar; do ln -s "$jar" "$home/jars/"; done
+    # The list ends without a newline, which read would drop with its last jar.
+    { tr ':' '\n' <"$target/$list"; echo; } | while read -r jar; do [ -z "$jar" ] || ln -s "$jar" "$home/jars/"; done
 done
 export SPARK_HOME=$home SPARK_SCALA_VERSION=2.13 SPARK_LOCAL_IP=127.0.0.1
 port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }

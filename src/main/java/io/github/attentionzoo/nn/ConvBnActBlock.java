@@ -13,6 +13,7 @@ import ai.djl.nn.convolutional.Conv2d;
 import ai.djl.nn.norm.BatchNorm;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
+import io.github.attentionzoo.engine.EngineSetup;
 
 import java.io.DataInputStream;
 import java.io.IOException;
@@ -113,6 +114,9 @@ public final class ConvBnActBlock extends SequentialBlock {
     @Override
     protected NDList forwardInternal(
             ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
+        // Every convolution of the layers passes here, so a network built from them without the zoo's
+        // loaders still runs without NNPACK's failing probe (EngineSetup says why).
+        EngineSetup.prepare(inputs.head().getManager().getEngine());
         if (training) {
             invalidate();
             return super.forwardInternal(ps, inputs, true, params);
@@ -130,6 +134,7 @@ public final class ConvBnActBlock extends SequentialBlock {
     @Override
     protected NDList forwardInternal(
             ParameterStore ps, NDList data, NDList labels, PairList<String, Object> params) {
+        EngineSetup.prepare(data.head().getManager().getEngine());
         invalidate();
         return super.forwardInternal(ps, data, labels, params);
     }

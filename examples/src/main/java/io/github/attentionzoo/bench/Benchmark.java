@@ -22,6 +22,7 @@ import io.github.attentionzoo.train.SmoothedCrossEntropy;
 import io.github.attentionzoo.train.TrainingRun;
 import io.github.attentionzoo.zoo.Architectures;
 import io.github.attentionzoo.zoo.ModelArtifacts;
+import io.github.attentionzoo.zoo.ModelMetadata;
 import io.github.attentionzoo.zoo.PretrainedStore;
 import io.github.attentionzoo.zoo.Recipe;
 
@@ -154,8 +155,7 @@ public final class Benchmark {
         }
         int size = Architectures.spec(model).inputSize();
         Shape shape = new Shape(batchSize, 3, size, size);
-        try (Model m = Model.newInstance(model)) {
-            m.setBlock(Architectures.build(model, null));
+        try (Model m = ModelArtifacts.newModel(ModelMetadata.untrained(model), null)) {
             if (mode.equals("infer")) {
                 ModelArtifacts.initialize(m, size);
                 return infer(m, model, ModelArtifacts.PYTORCH, shape, threads, seconds, minSteps, profile);

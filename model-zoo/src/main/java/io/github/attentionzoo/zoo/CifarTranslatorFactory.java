@@ -5,6 +5,7 @@ import ai.djl.modality.Classifications;
 import ai.djl.modality.cv.Image;
 import ai.djl.modality.cv.translator.ImageClassificationTranslatorFactory;
 import ai.djl.translate.Translator;
+import io.github.attentionzoo.engine.EngineSetup;
 import io.github.attentionzoo.io.TextFiles;
 
 import java.io.IOException;
@@ -27,6 +28,8 @@ public class CifarTranslatorFactory extends ImageClassificationTranslatorFactory
     /** {@inheritDoc} */
     @Override
     protected Translator<Image, Classifications> buildBaseTranslator(Model model, Map<String, ?> arguments) {
+        // The one hook of ours on every load, DJL's own included (djl:// URLs, DJL Serving).
+        EngineSetup.prepare(model.getNDManager().getEngine());
         describeFromDirectory(model);
         int size = Architectures.intArg(arguments, "input_size", inputSize(model), ModelMetadata.MAX_INPUT_SIZE);
         int topK = Architectures.intArg(arguments, "topK", 5, Architectures.MAX_CLASSES);

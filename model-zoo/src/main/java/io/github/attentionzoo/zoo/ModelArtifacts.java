@@ -13,6 +13,7 @@ import ai.djl.ndarray.index.NDIndex;
 import ai.djl.nn.Parameter;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
+import io.github.attentionzoo.engine.EngineSetup;
 import io.github.attentionzoo.io.AtomicFiles;
 import io.github.attentionzoo.io.Messages;
 
@@ -107,10 +108,12 @@ public final class ModelArtifacts {
         }
         Model model = Model.newInstance(metadata.architecture, device, ONNX_RUNTIME);
         try {
+            EngineSetup.prepare(model.getNDManager().getEngine());
             describe(model, metadata);
             String prefix = file.getFileName().toString().replaceFirst("\\.onnx$", "");
             try {
                 model.load(dir, prefix, onnxOptions(options));
+                EngineSetup.prepare(model.getNDManager().getEngine());
             } catch (MalformedModelException | RuntimeException e) {
                 throw new IOException(file + ": not a model ONNX Runtime can load ("
                         + (e.getMessage() == null ? e.getClass().getSimpleName() : Messages.firstLine(e.getMessage()))
@@ -253,6 +256,7 @@ public final class ModelArtifacts {
      */
     public static Model newModel(ModelMetadata metadata, Device device) {
         Model model = Model.newInstance(metadata.architecture, device);
+        EngineSetup.prepare(model.getNDManager().getEngine());
         model.setBlock(newBlock(metadata));
         describe(model, metadata);
         return model;

@@ -23,7 +23,11 @@ final class EngineThreads {
         System.setProperty("ai.djl.pytorch.num_interop_threads",
                 System.getProperty("ai.djl.pytorch.num_interop_threads", "1"));
         if (threads == null) {
-            return Integer.getInteger("ai.djl.pytorch.num_threads", Runtime.getRuntime().availableProcessors());
+            // Set, not left to libtorch: OpenMP counts the machine's cores, while the JVM's count follows
+            // -XX:ActiveProcessorCount and container CPU limits as well as the affinity mask.
+            int n = Integer.getInteger("ai.djl.pytorch.num_threads", Runtime.getRuntime().availableProcessors());
+            System.setProperty("ai.djl.pytorch.num_threads", Integer.toString(n));
+            return n;
         }
         System.setProperty("ai.djl.pytorch.num_threads", Integer.toString(threads));
         return threads;

@@ -105,6 +105,24 @@ public final class Main implements Runnable {
     public static void main(String[] args) {
         // Before the engine loads: freed activations stay for reuse (docs/performance.md).
         NativeAllocator.tune();
+        noteTemporaryCache();
         System.exit(execute(args));
+    }
+
+    /**
+     * DJL keeps libtorch's natives and the shipped models in its cache, under the home directory;
+     * where that cannot be written it falls back to the temporary directory, which a user should hear
+     * of once, with the variable that puts the cache where they want it.
+     */
+    private static void noteTemporaryCache() {
+        if (System.getenv("DJL_CACHE_DIR") != null || System.getProperty("DJL_CACHE_DIR") != null) {
+            return;
+        }
+        java.nio.file.Path cache = ai.djl.util.Utils.getCacheDir().toAbsolutePath();
+        if (cache.startsWith(java.nio.file.Path.of(System.getProperty("java.io.tmpdir")).toAbsolutePath())) {
+            System.err.println("note: the home directory " + System.getProperty("user.home") + " cannot be written, so"
+                    + " DJL caches the engine's natives and the models in " + cache + "; set DJL_CACHE_DIR to keep"
+                    + " them elsewhere");
+        }
     }
 }

@@ -26,6 +26,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Locale;
 import java.util.stream.Stream;
 
 /**
@@ -104,7 +105,7 @@ public final class Checkpoints {
      */
     public void save(Model model, NDList optimizerState, State state, ModelMetadata metadata, List<String> synset)
             throws IOException {
-        Path dir = root.resolve(String.format("epoch-%04d", state.epoch));
+        Path dir = root.resolve(String.format(Locale.ROOT, "epoch-%04d", state.epoch));
         AtomicFiles.writeDirectory(dir, tmp -> {
             model.save(tmp, metadata.architecture);
             ModelArtifacts.writeDescription(tmp, metadata, synset);

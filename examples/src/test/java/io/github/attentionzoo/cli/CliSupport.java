@@ -16,6 +16,25 @@ final class CliSupport {
     private CliSupport() {}
 
     /**
+     * A child JVM's process, with {@code JAVA_TOOL_OPTIONS} set as many machines set it, so that
+     * every test reading a child's console also shows it tolerates the JVM's own notices.
+     */
+    static ProcessBuilder childProcess(java.util.List<String> command) {
+        ProcessBuilder pb = new ProcessBuilder(command);
+        String options = System.getenv("JAVA_TOOL_OPTIONS");
+        pb.environment().put("JAVA_TOOL_OPTIONS", (options == null ? "" : options + " ") + "-Dattentionzoo.test.child=true");
+        return pb;
+    }
+
+    /**
+     * The lines of a child's console that it printed itself: the JVM's "Picked up ..." notices about
+     * environment variables belong to the machine, not to the command.
+     */
+    static String ownLines(String console) {
+        return console.lines().filter(l -> !l.startsWith("Picked up ")).collect(java.util.stream.Collectors.joining("\n"));
+    }
+
+    /**
      * Imports the se_resnet20 PyTorch fixture into a model directory: a real model with
      * non-trivial weights for tests that need one.
      */

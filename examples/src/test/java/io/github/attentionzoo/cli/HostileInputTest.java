@@ -75,10 +75,10 @@ class HostileInputTest extends ImportedModelTest {
                 "-Xmx128m", "-XX:MaxDirectMemorySize=64m", "-Dai.djl.offline=true",
                 "-cp", System.getProperty("java.class.path"), "io.github.attentionzoo.cli.Main"));
         cmd.addAll(List.of(args));
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        Process p = CliSupport.childProcess(cmd).redirectErrorStream(true).start();
         assertTrue(p.waitFor(120, TimeUnit.SECONDS), "finished");
         String text = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        List<String> lines = text.lines().filter(l -> !l.contains("Warning:")).toList();
+        List<String> lines = CliSupport.ownLines(text).lines().filter(l -> !l.contains("Warning:")).toList();
         assertNotEquals(0, p.exitValue(), text);
         return lines;
     }

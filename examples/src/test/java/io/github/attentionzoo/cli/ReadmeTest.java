@@ -98,11 +98,15 @@ class ReadmeTest {
     void useItFromYourProjectIsTheConsumerProjectThatCiRuns() throws Exception {
         String use = section(readme, "Use it from your project");
         Path consumer = ROOT.resolve("examples/consumer");
-        // Whole files, so that pasting the two blocks into an empty directory gives a building project.
+        // Whole files, so that pasting the three blocks into an empty directory gives a building project.
         assertEquals(normalize(Files.readString(consumer.resolve("pom.xml"))), normalize(fenced(use, "xml").get(0)),
                 "README's pom is examples/consumer/pom.xml");
         assertEquals(normalize(Files.readString(consumer.resolve("src/main/java/com/example/Classify.java"))),
                 normalize(fenced(use, "java").get(0)), "README's Java is Classify.java");
+        assertEquals(normalize(Files.readString(consumer.resolve("src/main/resources/simplelogger.properties"))),
+                normalize(fenced(use, "properties").get(0)), "README's logging file is simplelogger.properties");
+        assertTrue(use.contains("mvn compile exec:java -Dexec.mainClass=com.example.Classify -Dexec.args=cat.png"),
+                "the command examples/consumer/check.sh runs");
     }
 
     @Test

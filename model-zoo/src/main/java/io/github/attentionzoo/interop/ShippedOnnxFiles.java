@@ -43,7 +43,7 @@ public final class ShippedOnnxFiles {
                 Path out = dir.resolve(name + ".onnx");
                 OnnxExport.write(model.getBlock(), new Shape(3, metadata.inputSize, metadata.inputSize),
                         OnnxExport.metadata(metadata, CifarTranslatorFactory.synset(model)), out);
-                System.out.printf("%s: %,d bytes in %d ms%n", out, Files.size(out), (System.nanoTime() - t0) / 1_000_000);
+                System.out.printf(java.util.Locale.ROOT, "%s: %,d bytes in %d ms%n", out, Files.size(out), (System.nanoTime() - t0) / 1_000_000);
             }
         }
     }

@@ -344,7 +344,7 @@ public final class ModelArtifacts {
             Shape w = want.get(i);
             Shape g = got.get(i).getValue().getArray().getShape();
             if (!w.equals(g)) {
-                throw new IOException(String.format("%s: parameter %s has shape %s, but %s with the options in %s"
+                throw new IOException(String.format(Locale.ROOT, "%s: parameter %s has shape %s, but %s with the options in %s"
                         + " (%s) needs %s: the metadata does not describe these weights", params,
                         got.get(i).getKey(), g, metadata.architecture, ModelMetadata.FILE, metadata.options, w));
             }

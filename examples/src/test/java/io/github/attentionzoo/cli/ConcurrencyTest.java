@@ -12,6 +12,7 @@ import io.github.attentionzoo.bench.Benchmark;
 import io.github.attentionzoo.zoo.CifarTranslator;
 import io.github.attentionzoo.zoo.ModelArtifacts;
 import io.github.attentionzoo.zoo.PretrainedStore;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -25,6 +26,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
 /** One loaded model, one Predictor per thread: the sharing rule the README documents. */
+@Tag("own-jvm")
 class ConcurrencyTest {
 
     private static final int THREADS = 4;

@@ -43,6 +43,7 @@ import io.github.attentionzoo.zoo.AttentionZoo;
 import io.github.attentionzoo.zoo.CifarTranslator;
 import io.github.attentionzoo.zoo.PretrainedStore;
 import io.github.attentionzoo.zoo.arch.MaxPool2dBlock;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
@@ -84,6 +85,13 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class OnnxExportTest {
+
+    /** The networks run here outside the zoo's loaders, as a user's own would: set the engine up as they would. */
+    @BeforeAll
+    static void engine() {
+        io.github.attentionzoo.engine.EngineSetup.prepare(ai.djl.engine.Engine.getEngine("PyTorch"));
+    }
+
 
     /** Relative tolerance: max|Δ| ≤ TOL · max(1, max|logit|). */
     private static final double TOL = 1e-4;

@@ -10,6 +10,7 @@ import ai.djl.modality.cv.Image;
 import ai.djl.modality.cv.ImageFactory;
 import ai.djl.repository.zoo.Criteria;
 import ai.djl.repository.zoo.ZooModel;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import java.awt.image.BufferedImage;
@@ -22,8 +23,9 @@ import java.util.List;
 
 /**
  * The shipped models by name on ONNX Runtime, through {@code Criteria} as a user loads them, without
- * libtorch: this JVM never starts the PyTorch engine (surefire gives each test class its own JVM).
+ * libtorch: this JVM never starts the PyTorch engine (tagged own-jvm, surefire gives it a JVM of its own).
  */
+@Tag("own-jvm")
 class OnnxRuntimeZooTest {
 
     static List<Image> embeddedTestImages(int n) throws IOException {

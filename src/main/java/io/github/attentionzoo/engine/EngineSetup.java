@@ -59,7 +59,7 @@ public final class EngineSetup {
         if ("PyTorch".equals(name) && !torchDone) {
             synchronized (EngineSetup.class) {
                 if (!torchDone) {
-                    disableNnpack();
+                    setNnpackEnabled(false);
                     torchDone = true;
                 }
             }
@@ -85,23 +85,37 @@ public final class EngineSetup {
             // A C++ bool comes back in the low byte only; the rest of the register is undefined.
             int value = torch.getFunction(GET_NNPACK).invokeInt(new Object[] {context});
             return Optional.of((value & 0xFF) != 0);
-        } catch (RuntimeException | UnsatisfiedLinkError e) {
+        } catch (RuntimeException | LinkageError e) {
             return Optional.empty();
         }
     }
 
-    private static void disableNnpack() {
+    /**
+     * Sets libtorch's NNPACK switch, as {@link #prepare} does with false; true gives libtorch's own
+     * behaviour back (examples/bench/Batch1.java measures both).
+     *
+     * @param enabled whether libtorch may consider NNPACK
+     * @return whether the switch could be set (false where the PyTorch engine is not loaded or its
+     *     symbols are named otherwise)
+     */
+    public static boolean setNnpackEnabled(boolean enabled) {
         try {
             NativeLibrary torch = libtorch();
             Pointer context = (Pointer) torch.getFunction(GLOBAL_CONTEXT).invoke(Pointer.class, new Object[0]);
             Function set = torch.getFunction(SET_NNPACK);
-            set.invokeVoid(new Object[] {context, Boolean.FALSE});
-        } catch (RuntimeException | UnsatisfiedLinkError e) {
+            set.invokeVoid(new Object[] {context, enabled});
+            return true;
+        } catch (RuntimeException | LinkageError e) {
             LOG.debug("NNPACK left as libtorch set it: {}", e.toString());
+            return false;
         }
     }
 
-    /** The libtorch_cpu library DJL loaded: opening it again by its path returns the same handle. */
+    /**
+     * The libtorch_cpu library DJL loaded: opening it again by its path returns the same handle. JNA
+     * itself may be unable to start (its native part cannot be unpacked, e.g. under a file-size
+     * limit): callers then leave libtorch as it is rather than fail the user's command.
+     */
     private static NativeLibrary libtorch() {
         Path dir = Paths.get(LibUtils.getLibtorchPath());
         String file = System.mapLibraryName("torch_cpu");
@@ -136,7 +150,7 @@ public final class EngineSetup {
                 }
             }
             Files.deleteIfExists(dir);
-        } catch (ReflectiveOperationException | IOException | RuntimeException e) {
+        } catch (ReflectiveOperationException | IOException | RuntimeException | LinkageError e) {
             LOG.debug("ONNX Runtime's extraction directory left in place: {}", e.toString());
         }
         return true;

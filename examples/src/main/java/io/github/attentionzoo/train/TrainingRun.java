@@ -396,13 +396,25 @@ public final class TrainingRun {
                     checkpoints.save(model, optimizer.exportState(params, tmp), state, record(state), classNames());
                 }
                 writeMetrics(state);
+                EpochMetrics best = state.history.stream().max(java.util.Comparator.comparingDouble(
+                        EpochMetrics::testAccuracy)).orElse(m);
+                // Time left from the mean epoch so far, resumed runs included: a person plans by it.
+                double left = state.wallSeconds / state.epoch * (recipe.epochs() - state.epoch);
                 log.printf(Locale.ROOT,
-                        "epoch %d/%d: train loss %.4f acc %.4f | test loss %.4f acc %.4f | lr %.4g | %.0f img/s | %.0f s%n",
+                        "epoch %d/%d: train loss %.4f acc %.4f | test loss %.4f acc %.4f (best %.4f, epoch %d)"
+                                + " | lr %.4g | %.0f img/s | %.0f s | %s elapsed, about %s left%n",
                         m.epoch(), recipe.epochs(), m.trainLoss(), m.trainAccuracy(), m.testLoss(),
-                        m.testAccuracy(), m.lr(), m.imagesPerSecond(), m.epochSeconds());
+                        m.testAccuracy(), best.testAccuracy(), best.epoch(), m.lr(), m.imagesPerSecond(),
+                        m.epochSeconds(), clock(state.wallSeconds), clock(left));
                 onEpoch.accept(m);
             }
         }
+    }
+
+    /** Seconds as h:mm:ss, the way a person reads a long run's clock. */
+    static String clock(double seconds) {
+        long s = Math.round(seconds);
+        return String.format(Locale.ROOT, "%d:%02d:%02d", s / 3600, s / 60 % 60, s % 60);
     }
 
     /**

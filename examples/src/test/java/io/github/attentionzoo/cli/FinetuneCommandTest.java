@@ -70,6 +70,9 @@ class FinetuneCommandTest {
                 "--freeze-backbone", "--epochs", "2", "--batch-size", "8", "--output", dir.toString(), "--no-progress");
         assertEquals(0, r.status(), r.err());
         assertTrue(r.out().contains("accuracy: "), r.out());
+        // Each epoch says how long the run has taken, how long it will take, and the best so far.
+        assertTrue(r.out().lines().anyMatch(l -> l.matches("epoch 2/2: .*\\(best 0\\.\\d{4}, epoch [12]\\).*"
+                + " \\| \\d+:\\d{2}:\\d{2} elapsed, about 0:00:00 left")), r.out());
         Path tuned = dir.resolve("model");
         ModelMetadata metadata = ModelMetadata.read(tuned);
         assertEquals(3, metadata.numClasses());

@@ -40,14 +40,15 @@ final class ExportServingCommand implements Callable<Integer> {
                     + " name takes letters, digits, '_', '.' and '-' (up to 128); give one with --name");
         }
         ModelMetadata metadata = ModelMetadata.read(from);
+        boolean onnx = engine.onnx();
+        Path existingOnnx = onnx ? OnnxExports.existing(from) : null;
         List<String> synset;
-        // Loaded once, so that weights, metadata and class names that contradict each other are refused, not copied.
-        try (Model model = ModelArtifacts.load(from, null)) {
+        // Loaded once, so that weights, metadata and class names that contradict each other are
+        // refused, not copied: an .onnx that is copied is loaded on ONNX Runtime, the rest on PyTorch.
+        try (Model model = existingOnnx != null ? source.load(engine) : source.load()) {
             synset = CifarTranslatorFactory.synset(model);
         }
-        boolean onnx = engine.onnx();
-        Path params = ModelArtifacts.findParams(from, metadata.architecture);
-        Path existingOnnx = onnx ? OnnxExports.existing(from) : null;
+        Path params = onnx ? null : ModelArtifacts.findParams(from, metadata.architecture);
         AtomicFiles.writeDirectory(output, tmp -> {
             if (!onnx) {
                 Files.copy(params, tmp.resolve(params.getFileName()));
@@ -57,6 +58,7 @@ final class ExportServingCommand implements Callable<Integer> {
                 OnnxExports.write(from, tmp.resolve(metadata.architecture + ".onnx"));
             }
             ModelArtifacts.writeDescription(tmp, metadata, synset, engine.name());
+            loads(tmp, onnx, output);
         });
         Path abs = output.toAbsolutePath().normalize();
         System.out.println("wrote " + abs + " (" + metadata.architecture + ", " + synset.size() + " classes, on "
@@ -67,6 +69,21 @@ final class ExportServingCommand implements Callable<Integer> {
         System.out.println("  2. djl-serving -m " + served + "=file://" + abs);
         System.out.println("  3. curl -T image.png http://localhost:8080/predictions/" + served);
         return 0;
+    }
+
+    /**
+     * Loads the directory just written, before it replaces anything: a copy that went wrong, or a
+     * file that changed while it was read, fails the command instead of reaching a server.
+     */
+    private static void loads(Path written, boolean onnx, Path output) throws java.io.IOException {
+        try (Model check = onnx ? ModelArtifacts.loadOnnx(written, null, null) : ModelArtifacts.load(written, null)) {
+            check.getName();
+        } catch (java.io.IOException | RuntimeException e) {
+            // Unchecked, so that it is not reported as a failure to write: the writing went well.
+            throw new java.io.UncheckedIOException(output + ": the directory written does not load ("
+                    + Errors.describe(e).replace(written.toString(), output.toString()) + "); nothing was written",
+                    e instanceof java.io.IOException io ? io : new java.io.IOException(e));
+        }
     }
 
     /** Where a class was loaded from: the jar a user copies into the server's deps folder. */

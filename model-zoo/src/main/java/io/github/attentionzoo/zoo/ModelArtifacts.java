@@ -15,6 +15,7 @@ import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
 import io.github.attentionzoo.io.AtomicFiles;
 import io.github.attentionzoo.io.Messages;
+import io.github.attentionzoo.io.OnnxMetadataProps;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -43,6 +44,11 @@ public final class ModelArtifacts {
     public static final String PYTORCH = "PyTorch";
     /** DJL's name of the ONNX Runtime engine, which serves exported models. */
     public static final String ONNX_RUNTIME = "OnnxRuntime";
+    /**
+     * The model property {@link #loadOnnx} sets, to a sentence for the user, when the {@code .onnx}
+     * carries none of the project's metadata (a user's own export), so only its shapes were checked.
+     */
+    public static final String ONNX_UNCHECKED = "attentionzoo.onnx_unchecked";
 
     private ModelArtifacts() {}
 
@@ -90,8 +96,11 @@ public final class ModelArtifacts {
     }
 
     /**
-     * Loads a model directory's ONNX file on ONNX Runtime, checking that it takes the input and
-     * gives the classes the directory's metadata says.
+     * Loads a model directory's ONNX file on ONNX Runtime, checking that it is the model the
+     * directory's metadata says: the architecture, class count and input size the file's own
+     * metadata_props record (an export by this project) must match {@value ModelMetadata#FILE}, and
+     * it must take that input and give that many classes. A file without the project's metadata is
+     * checked by its shapes alone, and the model's {@link #ONNX_UNCHECKED} property says so.
      *
      * @param dir the model directory
      * @param device the device, or null for the engine's default
@@ -116,11 +125,48 @@ public final class ModelArtifacts {
                         + (e.getMessage() == null ? e.getClass().getSimpleName() : Messages.firstLine(e.getMessage()))
                         + ")", e);
             }
+            String unchecked = checkOnnxMetadata(file, metadata);
+            if (unchecked != null) {
+                model.setProperty(ONNX_UNCHECKED, unchecked);
+            }
             checkOnnxShapes(model, file, metadata);
             return model;
         } catch (IOException | RuntimeException e) {
             model.close();
             throw e;
+        }
+    }
+
+    /**
+     * Refuses an ONNX file whose own metadata names another architecture, class count or input size
+     * than the directory's: shapes alone cannot tell resnet20 from se_resnet20.
+     *
+     * @return a note for the user when the file carries no metadata of this project, else null
+     */
+    private static String checkOnnxMetadata(Path file, ModelMetadata metadata) throws IOException {
+        Map<String, String> props = OnnxMetadataProps.read(file);
+        String architecture = props.get("architecture");
+        if (architecture == null) {
+            return file + ": holds no attentionzoo metadata (an export of your own?), so whether it is "
+                    + metadata.architecture + " could not be checked; only its input and output shapes were";
+        }
+        List<String> differ = new ArrayList<>();
+        List<String> want = new ArrayList<>();
+        compare("architecture", architecture, metadata.architecture, differ, want);
+        compare("num_classes", props.get("num_classes"), Integer.toString(metadata.numClasses()), differ, want);
+        compare("input_size", props.get("input_size"), Integer.toString(metadata.inputSize), differ, want);
+        if (!differ.isEmpty()) {
+            throw new IOException(file + ": its own metadata says " + String.join(", ", differ) + ", but "
+                    + file.resolveSibling(ModelMetadata.FILE) + " says " + String.join(", ", want)
+                    + ": the file is another model; export this one (export-onnx), or keep that file in its own directory");
+        }
+        return null;
+    }
+
+    private static void compare(String key, String got, String want, List<String> differ, List<String> wanted) {
+        if (!want.equals(got)) {
+            differ.add(key + "=" + (got == null ? "(absent)" : got));
+            wanted.add(key + "=" + want);
         }
     }
 
@@ -367,16 +413,27 @@ public final class ModelArtifacts {
      * @param dir the directory
      * @param name the parameter file prefix
      * @return the file
-     * @throws IOException when there is none
+     * @throws IOException when there is none, saying so when the directory holds an ONNX model instead
      */
     public static Path findParams(Path dir, String name) throws IOException {
+        Path params;
         try (Stream<Path> s = Files.list(dir)) {
-            return s.filter(p -> {
+            params = s.filter(p -> {
                 String f = p.getFileName().toString();
                 return f.equals(name + ".params") || f.matches(java.util.regex.Pattern.quote(name) + "-\\d{4}\\.params");
-            }).max(Path::compareTo).orElseThrow(() -> new NoSuchFileException(
-                    dir.resolve(name + "-0000.params").toString(), null, "missing weights file"));
+            }).max(Path::compareTo).orElse(null);
         }
+        if (params != null) {
+            return params;
+        }
+        Path onnx = findOnnx(dir, name);
+        if (onnx != null) {
+            // A directory export-serving wrote for ONNX Runtime: not damage, another engine's model.
+            throw new NoSuchFileException(dir.toString(), null, "holds an ONNX model (" + onnx.getFileName()
+                    + ") and no PyTorch weights (" + name + "-0000.params): run it on ONNX Runtime (--engine"
+                    + " OnnxRuntime), where it loads by itself, or use that .onnx file as it is");
+        }
+        throw new NoSuchFileException(dir.resolve(name + "-0000.params").toString(), null, "missing weights file");
     }
 
     /**

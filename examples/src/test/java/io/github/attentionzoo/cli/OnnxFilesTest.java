@@ -60,6 +60,20 @@ class OnnxFilesTest extends ImportedModelTest {
         }
         assertFalse(Files.exists(dir.resolve("y.npy")));
         assertFalse(Files.exists(dir.resolve("copy")));
+
+        // DJL loading the directory by itself (Criteria with a path, as Spark's executors and DJL
+        // Serving do) goes through the zoo's translator factory, which checks the same.
+        ai.djl.repository.zoo.Criteria<ai.djl.modality.cv.Image, ai.djl.modality.Classifications> criteria =
+                ai.djl.repository.zoo.Criteria.builder()
+                        .setTypes(ai.djl.modality.cv.Image.class, ai.djl.modality.Classifications.class)
+                        .optEngine(ModelArtifacts.ONNX_RUNTIME).optModelPath(se)
+                        .optTranslatorFactory(new io.github.attentionzoo.zoo.CifarTranslatorFactory()).build();
+        Exception e = org.junit.jupiter.api.Assertions.assertThrows(Exception.class, () -> criteria.loadModel().close());
+        StringBuilder chain = new StringBuilder();
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            chain.append(t.getMessage()).append('\n');
+        }
+        assertMentions(chain.toString(), "architecture=sk_resnet20", "architecture=se_resnet20");
     }
 
     @Test

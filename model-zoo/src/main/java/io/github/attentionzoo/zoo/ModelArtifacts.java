@@ -125,16 +125,25 @@ public final class ModelArtifacts {
                         + (e.getMessage() == null ? e.getClass().getSimpleName() : Messages.firstLine(e.getMessage()))
                         + ")", e);
             }
-            String unchecked = checkOnnxMetadata(file, metadata);
-            if (unchecked != null) {
-                model.setProperty(ONNX_UNCHECKED, unchecked);
-            }
-            checkOnnxShapes(model, file, metadata);
+            checkOnnx(model, file, metadata);
             return model;
         } catch (IOException | RuntimeException e) {
             model.close();
             throw e;
         }
+    }
+
+    /**
+     * Checks a model loaded on ONNX Runtime from {@code file} against its directory's metadata, as
+     * {@link #loadOnnx} does; also called for a model DJL loaded by itself ({@code Criteria} with a
+     * model path, DJL Serving), through {@link CifarTranslatorFactory}.
+     */
+    static void checkOnnx(Model model, Path file, ModelMetadata metadata) throws IOException {
+        String unchecked = checkOnnxMetadata(file, metadata);
+        if (unchecked != null) {
+            model.setProperty(ONNX_UNCHECKED, unchecked);
+        }
+        checkOnnxShapes(model, file, metadata);
     }
 
     /**

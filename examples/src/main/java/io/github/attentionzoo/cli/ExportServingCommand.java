@@ -58,7 +58,7 @@ final class ExportServingCommand implements Callable<Integer> {
                 OnnxExports.write(from, tmp.resolve(metadata.architecture + ".onnx"));
             }
             ModelArtifacts.writeDescription(tmp, metadata, synset, engine.name());
-            loads(tmp, onnx, output);
+            ModelArtifacts.checkLoads(tmp, output, engine.name());
         });
         Path abs = output.toAbsolutePath().normalize();
         System.out.println("wrote " + abs + " (" + metadata.architecture + ", " + synset.size() + " classes, on "
@@ -69,21 +69,6 @@ final class ExportServingCommand implements Callable<Integer> {
         System.out.println("  2. djl-serving -m " + served + "=file://" + abs);
         System.out.println("  3. curl -T image.png http://localhost:8080/predictions/" + served);
         return 0;
-    }
-
-    /**
-     * Loads the directory just written, before it replaces anything: a copy that went wrong, or a
-     * file that changed while it was read, fails the command instead of reaching a server.
-     */
-    private static void loads(Path written, boolean onnx, Path output) throws java.io.IOException {
-        try (Model check = onnx ? ModelArtifacts.loadOnnx(written, null, null) : ModelArtifacts.load(written, null)) {
-            check.getName();
-        } catch (java.io.IOException | RuntimeException e) {
-            // Unchecked, so that it is not reported as a failure to write: the writing went well.
-            throw new java.io.UncheckedIOException(output + ": the directory written does not load ("
-                    + Errors.describe(e).replace(written.toString(), output.toString()) + "); nothing was written",
-                    e instanceof java.io.IOException io ? io : new java.io.IOException(e));
-        }
     }
 
     /** Where a class was loaded from: the jar a user copies into the server's deps folder. */

@@ -217,7 +217,29 @@ public final class ModelArtifacts {
         AtomicFiles.writeDirectory(dir, tmp -> {
             model.save(tmp, metadata.architecture);
             writeDescription(tmp, metadata, synset);
+            checkLoads(tmp, dir, PYTORCH);
         });
+    }
+
+    /**
+     * Loads a model directory just written to a temporary place, before it replaces {@code target}:
+     * a directory that would not load is never put in place.
+     *
+     * @param written the complete directory, not yet renamed
+     * @param target where it is going, the name messages use
+     * @param engine {@link #PYTORCH} or {@link #ONNX_RUNTIME}
+     * @throws java.io.UncheckedIOException naming {@code target} and what does not load; unchecked,
+     *     so that {@link AtomicFiles#writeDirectory} does not report a write that went well as failed
+     */
+    public static void checkLoads(Path written, Path target, String engine) {
+        try (Model check = ONNX_RUNTIME.equals(engine) ? loadOnnx(written, null, null) : load(written, null)) {
+            check.getName();
+        } catch (IOException | RuntimeException e) {
+            String reason = e.getMessage() == null ? e.getClass().getSimpleName() : Messages.firstLine(e.getMessage());
+            throw new java.io.UncheckedIOException(target + ": the directory written does not load ("
+                    + reason.replace(written.toString(), target.toString()) + "); nothing was written",
+                    e instanceof IOException io ? io : new IOException(e));
+        }
     }
 
     /**

@@ -40,14 +40,15 @@ final class ExportServingCommand implements Callable<Integer> {
                     + " name takes letters, digits, '_', '.' and '-' (up to 128); give one with --name");
         }
         ModelMetadata metadata = ModelMetadata.read(from);
+        boolean onnx = engine.onnx();
+        Path existingOnnx = onnx ? OnnxExports.existing(from) : null;
         List<String> synset;
-        // Loaded once, so that weights, metadata and class names that contradict each other are refused, not copied.
-        try (Model model = ModelArtifacts.load(from, null)) {
+        // Loaded once, so that weights, metadata and class names that contradict each other are
+        // refused, not copied: an .onnx that is copied is loaded on ONNX Runtime, the rest on PyTorch.
+        try (Model model = existingOnnx != null ? source.load(engine) : source.load()) {
             synset = CifarTranslatorFactory.synset(model);
         }
-        boolean onnx = engine.onnx();
-        Path params = ModelArtifacts.findParams(from, metadata.architecture);
-        Path existingOnnx = onnx ? OnnxExports.existing(from) : null;
+        Path params = onnx ? null : ModelArtifacts.findParams(from, metadata.architecture);
         AtomicFiles.writeDirectory(output, tmp -> {
             if (!onnx) {
                 Files.copy(params, tmp.resolve(params.getFileName()));
@@ -57,6 +58,7 @@ final class ExportServingCommand implements Callable<Integer> {
                 OnnxExports.write(from, tmp.resolve(metadata.architecture + ".onnx"));
             }
             ModelArtifacts.writeDescription(tmp, metadata, synset, engine.name());
+            ModelArtifacts.checkLoads(tmp, output, engine.name());
         });
         Path abs = output.toAbsolutePath().normalize();
         System.out.println("wrote " + abs + " (" + metadata.architecture + ", " + synset.size() + " classes, on "

@@ -11,6 +11,7 @@ import ai.djl.translate.Translator;
 import ai.djl.translate.TranslatorContext;
 import io.github.attentionzoo.app.OutputGuard;
 import io.github.attentionzoo.interop.Npy;
+import io.github.attentionzoo.zoo.ModelMetadata;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -40,8 +41,10 @@ final class InferCommand implements Callable<Integer> {
         OutputGuard.writableFile(output, "--output");
         OutputGuard.notAnInput(output, "--output", modelDir, input);
         ModelSource source = ModelSource.of(modelDir);
-        source.metadata();
-        checkShape(Npy.header(input).shape(), input);
+        int side = source.metadata().inputSize;
+        long[] shape = Npy.header(input).shape();
+        checkShape(shape, input);
+        checkSide(shape, input, side, modelDir);
         try (Model model = source.load(engine);
                 Predictor<NDList, NDArray> predictor = model.newPredictor(RAW)) {
             NDArray x = Npy.read(model.getNDManager(), input);
@@ -97,6 +100,19 @@ final class InferCommand implements Callable<Integer> {
             throw new IllegalArgumentException(String.format(java.util.Locale.ROOT,
                     "%s: shape %s is %,d pixel positions per channel; at most %,d (1,024 images of 32x32) per call,"
                             + " so split it", source, text, pixels, MAX_PIXELS));
+        }
+    }
+
+    /**
+     * Rejects images of another size than the model's input, on every engine alike: an exported
+     * graph declares its input size, and a network trained at one size gives no answer to trust at
+     * another, so neither engine is left to fail in its own words.
+     */
+    static void checkSide(long[] shape, Path source, int side, Path modelDir) {
+        if (shape[2] != side || shape[3] != side) {
+            throw new IllegalArgumentException(String.format(Locale.ROOT, "%s: shape %s holds images of %dx%d pixels,"
+                    + " but the model in %s takes %dx%d (the input size in its %s); resize them to %dx%d", source,
+                    new Shape(shape), shape[2], shape[3], modelDir, side, side, ModelMetadata.FILE, side, side));
         }
     }
 

@@ -84,7 +84,12 @@ final class ModelSource {
                     + " --output FILE.onnx keeps one)");
             dir = OnnxExports.temporaryDirectory(dir);
         }
-        return ModelArtifacts.loadOnnx(dir, null, null);
+        Model model = ModelArtifacts.loadOnnx(dir, null, null);
+        String unchecked = model.getProperty(ModelArtifacts.ONNX_UNCHECKED);
+        if (unchecked != null) {
+            System.err.println("note: " + unchecked);
+        }
+        return model;
     }
 
     /** Returns the model's metadata. */

@@ -2,6 +2,7 @@ package io.github.attentionzoo.cli;
 
 import picocli.CommandLine;
 import picocli.CommandLine.Model.OptionSpec;
+import picocli.CommandLine.Model.PositionalParamSpec;
 import picocli.CommandLine.ParseResult;
 
 import java.util.Locale;
@@ -11,7 +12,8 @@ import java.util.Map;
  * The range a real run can use for every numeric option, checked for all commands at once after
  * parsing and before any work starts, so that {@code --batch-size 2147483647}, {@code --threads
  * 10000} or {@code --seconds NaN} is refused with the range in the message instead of reaching the
- * engine.
+ * engine. An empty value ({@code --model-dir ''}) is refused the same way, for every option and
+ * argument: as a path it would name the working directory, and a message would blame no option.
  */
 final class OptionRanges {
 
@@ -73,6 +75,18 @@ final class OptionRanges {
      */
     static void check(ParseResult parse) {
         for (ParseResult p = parse; p != null; p = p.subcommand()) {
+            for (OptionSpec option : p.matchedOptions()) {
+                if (option.arity().max() > 0 && option.originalStringValues().contains("")) {
+                    throw new CommandLine.ParameterException(p.commandSpec().commandLine(),
+                            option.longestName() + " '': empty; give a value");
+                }
+            }
+            for (PositionalParamSpec positional : p.matchedPositionals()) {
+                if (positional.originalStringValues().contains("")) {
+                    throw new CommandLine.ParameterException(p.commandSpec().commandLine(),
+                            positional.paramLabel() + " '': empty; give a value");
+                }
+            }
             for (OptionSpec option : p.matchedOptions()) {
                 Range range = RANGES.get(option.longestName());
                 Object value = option.getValue();

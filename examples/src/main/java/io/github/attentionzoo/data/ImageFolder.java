@@ -18,7 +18,8 @@ import java.util.stream.Stream;
  * A data set of class sub-folders ({@code DIR/cat/*.png}, {@code DIR/dog/*.jpg}, ...), decoded
  * once into the same in-memory layout as CIFAR-10 so the same loaders and augmentation apply.
  * With {@code train/} and {@code test/} (or {@code val/}) sub-directories those are the splits;
- * otherwise every fifth image of each class is held out for testing.
+ * otherwise every fifth image of each class is held out for testing. Images in folders inside a
+ * class folder belong to that class, as in torchvision's {@code ImageFolder}.
  *
  * @param train the training images
  * @param test the test images
@@ -27,6 +28,8 @@ import java.util.stream.Stream;
 public record ImageFolder(CifarRecords train, CifarRecords test, List<String> classes) {
 
     private static final int MAX_CLASSES = 256;
+    /** How deep inside a class folder images are looked for. */
+    private static final int MAX_DEPTH = 32;
 
     /**
      * Whether a directory looks like an image folder rather than CIFAR-10 binary data.
@@ -80,7 +83,41 @@ public record ImageFolder(CifarRecords train, CifarRecords test, List<String> cl
         if (names.size() > MAX_CLASSES) {
             throw new IOException(dir + ": " + names.size() + " classes, at most " + MAX_CLASSES + " supported");
         }
+        List<String> bad = names.stream().filter(n -> !roundTrips(n)).map(ImageFolder::quoted).toList();
+        if (!bad.isEmpty()) {
+            // synset.txt holds one trimmed name per line: such a name would come back as another one
+            // (or as two), and the trained model would then refuse to load.
+            throw new IllegalArgumentException(dir + ": class folder name" + (bad.size() > 1 ? "s " : " ")
+                    + String.join(", ", bad) + " start or end with a blank, or hold a line break or control"
+                    + " character, which a model's class list cannot keep; rename "
+                    + (bad.size() > 1 ? "them" : "it"));
+        }
         return names;
+    }
+
+    /** Whether a class name is read back from synset.txt as itself. */
+    private static boolean roundTrips(String name) {
+        return !name.isEmpty() && name.strip().equals(name) && name.trim().equals(name)
+                && name.codePoints().noneMatch(c -> Character.isISOControl(c) || c == 0x2028 || c == 0x2029 || c == 0x85);
+    }
+
+    /** A name in quotes with its invisible characters spelled out ('cat ', 'a\nb'). */
+    private static String quoted(String name) {
+        StringBuilder b = new StringBuilder("'");
+        name.codePoints().forEach(c -> {
+            if (c == '\n') {
+                b.append("\\n");
+            } else if (c == '\r') {
+                b.append("\\r");
+            } else if (c == '\t') {
+                b.append("\\t");
+            } else if (Character.isISOControl(c) || c == 0x2028 || c == 0x2029) {
+                b.append(String.format(Locale.ROOT, "\\u%04x", c));
+            } else {
+                b.appendCodePoint(c);
+            }
+        });
+        return b.append('\'').toString();
     }
 
     /**
@@ -108,12 +145,16 @@ public record ImageFolder(CifarRecords train, CifarRecords test, List<String> cl
         return read(dir, folders, modelClasses::indexOf, side, -1);
     }
 
-    /** The image files of a class folder, sorted; a folder without images is refused. */
+    /**
+     * The image files of a class folder and of the folders inside it, sorted by path, as
+     * torchvision's {@code ImageFolder} takes them; a folder without images is refused.
+     */
     private static List<Path> images(Path classDir) throws IOException {
         List<Path> files;
-        try (Stream<Path> s = Files.list(classDir)) {
+        // Links to directories are not followed, so a link to a parent cannot make the walk endless.
+        try (Stream<Path> s = Files.walk(classDir, MAX_DEPTH)) {
             files = s.filter(p -> p.getFileName().toString().toLowerCase(Locale.ROOT)
-                    .matches(".*\\.(png|jpe?g|bmp|gif)")).sorted().toList();
+                    .matches(".*\\.(png|jpe?g|bmp|gif)") && !Files.isDirectory(p)).sorted().toList();
         }
         if (files.isEmpty()) {
             // It would become a class no image teaches, and every answer could be that class.

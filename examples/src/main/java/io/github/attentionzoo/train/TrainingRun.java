@@ -34,6 +34,7 @@ import io.github.attentionzoo.zoo.Recipe;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -231,12 +232,19 @@ public final class TrainingRun {
         // final model replaces <output>/model whole.
         OutputGuard.onlyOwnFiles(output, "--output", RUN_FILES, "a training run's");
         OutputGuard.replaceableDirectory(output.resolve("model"), "--output", false);
+        Checkpoints checkpoints = new Checkpoints(output);
+        int stepsPerEpoch = stepsPerEpoch();
+        if (resumeFrom != null) {
+            // What can be refused without the output is refused before the lock creates it.
+            checkpoints.verify(resumeFrom, "--resume-from");
+        }
+        Path made = AtomicFiles.firstMissing(output);
         OutputLock lock = OutputLock.acquire(output, "--output");
+        boolean started = false;
         try {
-            Checkpoints checkpoints = new Checkpoints(output);
-            int stepsPerEpoch = stepsPerEpoch();
             Path from = resumePoint(checkpoints);
             Checkpoints.State state = from == null ? freshState() : resumedState(from, stepsPerEpoch);
+            started = true;
             trainEpochs(state, from, checkpoints, stepsPerEpoch);
             if (!state.history.isEmpty()) {
                 ModelArtifacts.save(model, output.resolve("model"), record(state), classNames());
@@ -244,6 +252,11 @@ public final class TrainingRun {
             return state;
         } finally {
             lock.close();
+            if (!started && made != null) {
+                // Refused before its first step: the directory this run made holds only the lock.
+                Files.deleteIfExists(output.resolve(OutputLock.FILE));
+                AtomicFiles.removeEmptyUpTo(output, made);
+            }
         }
     }
 
@@ -263,7 +276,7 @@ public final class TrainingRun {
     /** The checkpoint to continue from, or null to start afresh; a damaged one is refused by name. */
     private Path resumePoint(Checkpoints checkpoints) throws IOException {
         if (resumeFrom != null) {
-            checkpoints.verify(resumeFrom, "--resume-from");
+            // Verified by run() before the lock.
             return resumeFrom;
         }
         Path latest = checkpoints.latest();

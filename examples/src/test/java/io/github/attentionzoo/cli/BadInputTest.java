@@ -3,6 +3,7 @@ package io.github.attentionzoo.cli;
 import static io.github.attentionzoo.cli.CliSupport.assertMentions;
 import static io.github.attentionzoo.cli.CliSupport.fails;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
@@ -140,5 +141,35 @@ class BadInputTest {
                 "100 training images make no full batch of 128");
         assertMentions(fails("train", "--model", "resnet20", "--epochz", "3"), "Unknown option", "--epochz");
         assertMentions(fails("frobnicate"), "Unmatched argument", "frobnicate");
+    }
+    @Test
+    void emptyAndOddValuesNameTheirOption(@TempDir Path dir) throws Exception {
+        Path x = TorchParityTest.FIXTURES.resolve("se_resnet20.input.npy");
+        String[][] cases = {
+            {"--model-dir", "evaluate", "--model-dir", "", "--data", "embedded"},
+            {"--input", "infer", "--model-dir", model.toString(), "--input", "", "--output", dir.resolve("o.npy").toString()},
+            {"--output", "infer", "--model-dir", model.toString(), "--input", x.toString(), "--output", ""},
+            {"--output", "export-onnx", "--model-dir", model.toString(), "--output", ""},
+            {"--output", "import-torch", "--model", "se_resnet20", "--state-dict", x.toString(), "--output", "",
+                "--force"},
+            {"--data", "train", "--model", "simple_cnn", "--data", "", "--output", dir.resolve("t").toString()},
+            {"IMAGE", "predict", "--model-dir", model.toString(), ""},
+        };
+        for (String[] c : cases) {
+            CliSupport.Result r = CliSupport.run(Arrays.copyOfRange(c, 1, c.length));
+            assertEquals(2, r.status(), r.err());
+            assertMentions(r.err().strip(), "error: " + c[0] + " '': empty");
+            assertEquals(1, r.err().strip().lines().count(), r.err());
+        }
+        try (var left = Files.list(dir)) {
+            assertEquals(0, left.count(), "nothing written");
+        }
+
+        // A file where a model directory goes is called that, not a directory missing its metadata.
+        Path file = dir.resolve("model.params");
+        Files.write(file, new byte[] {1, 2, 3});
+        String err = fails("predict", "--model-dir", file.toString(), x.toString());
+        assertMentions(err, file + ": is a regular file, not a model directory");
+        assertFalse(err.contains("attentionzoo.json"), err);
     }
 }

@@ -102,4 +102,53 @@ class FinetuneCommandTest {
         assertFalse(java.util.Arrays.equals(before.get("01Conv2d_weight"), after.get("01Conv2d_weight")));
         assertFalse(java.util.Arrays.equals(before.get("06Linear_weight"), after.get("06Linear_weight")));
     }
+    private static void pngs(Path dir, int count, Color color) throws Exception {
+        Files.createDirectories(dir);
+        for (int i = 0; i < count; i++) {
+            BufferedImage img = new BufferedImage(32, 32, BufferedImage.TYPE_INT_RGB);
+            Graphics2D g = img.createGraphics();
+            g.setColor(color);
+            g.fillRect(i, i, 16, 16);
+            g.dispose();
+            ImageIO.write(img, "png", dir.resolve(i + ".png").toFile());
+        }
+    }
+
+    @Test
+    void classFolderNamesThatCannotBeReadBackAreRefusedBeforeTraining(@TempDir Path dir) throws Exception {
+        Path data = dir.resolve("names");
+        pngs(data.resolve("dog"), 3, Color.RED);
+        pngs(data.resolve("dog\t"), 3, Color.GREEN);
+        pngs(data.resolve("two\nlines"), 3, Color.BLUE);
+        pngs(data.resolve(" bird"), 3, Color.BLACK);
+        Path out = dir.resolve("run");
+        CliSupport.Result r = CliSupport.run("finetune", "--model-dir", pretrained.toString(), "--data", data.toString(),
+                "--epochs", "1", "--batch-size", "4", "--output", out.toString(), "--no-progress");
+        assertEquals(1, r.status(), r.err());
+        String err = r.err().strip();
+        assertEquals(1, err.lines().count(), err);
+        for (String named : new String[] {data.toString(), "'dog\\t'", "'two\\nlines'", "' bird'"}) {
+            assertTrue(err.contains(named), named + " in: " + err);
+        }
+        assertFalse(err.contains("'dog',") || err.contains("'dog' "), err);
+        assertFalse(Files.exists(out), "nothing is written");
+        assertEquals(1, CliSupport.run("evaluate", "--model-dir", pretrained.toString(), "--data",
+                data.toString()).status());
+    }
+
+    @Test
+    void imagesInFoldersInsideAClassFolderBelongToThatClass(@TempDir Path dir) throws Exception {
+        Path data = dir.resolve("nested");
+        pngs(data.resolve("reds").resolve("2025").resolve("june"), 4, Color.RED);
+        pngs(data.resolve("reds"), 2, Color.RED);
+        pngs(data.resolve("greens").resolve("batch-1"), 5, Color.GREEN);
+        CliSupport.Result r = CliSupport.run("finetune", "--model-dir", pretrained.toString(), "--data", data.toString(),
+                "--epochs", "1", "--batch-size", "4", "--output", dir.resolve("run").toString(), "--no-progress");
+        assertEquals(0, r.status(), r.err());
+        Path tuned = dir.resolve("run").resolve("model");
+        assertEquals(List.of("greens", "reds"), Files.readAllLines(tuned.resolve("synset.txt")));
+        r = CliSupport.run("evaluate", "--model-dir", tuned.toString(), "--data", data.toString());
+        assertEquals(0, r.status(), r.err());
+        assertTrue(r.out().contains("evaluated on 11 images"), r.out());
+    }
 }

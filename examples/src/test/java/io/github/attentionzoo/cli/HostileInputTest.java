@@ -139,6 +139,63 @@ class HostileInputTest extends ImportedModelTest {
     }
 
     @Test
+    void anImpossibleNpySizeIsRefusedNamingTheFile(@TempDir Path dir) throws Exception {
+        // The product overflows a long: no file could hold it.
+        Path huge = dir.resolve("overflow.npy");
+        Files.write(huge, npy("<f8", "4294967296, 4294967296, 2", new byte[8]));
+        assertMentions(fails("infer", "--model-dir", model.toString(), "--input", huge.toString(), "--output",
+                dir.resolve("y.npy").toString()), huge + ": the .npy header declares <f8 [4294967296, 4294967296, 2]");
+        Path npz = dir.resolve("overflow.npz");
+        try (ZipOutputStream zip = new ZipOutputStream(Files.newOutputStream(npz))) {
+            zip.putNextEntry(new ZipEntry("fc.weight.npy"));
+            zip.write(npy("<f4", "9223372036854775807, 3", new byte[4]));
+        }
+        assertMentions(fails("import-torch", "--model", "simple_cnn", "--state-dict", npz.toString(), "--output",
+                dir.resolve("m").toString()), npz + "!fc.weight.npy: the .npy header declares");
+        // An item size no dtype has is no header at all.
+        Path wide = dir.resolve("wide-item.npy");
+        Files.write(wide, npy("<f99999999999", "1, 3, 32, 32", new byte[0]));
+        assertMentions(fails("infer", "--model-dir", model.toString(), "--input", wide.toString(), "--output",
+                dir.resolve("y.npy").toString()), wide + ": malformed .npy header");
+    }
+
+    /** A zip with the given entries, each holding a few bytes of pickle. */
+    private static Path zip(Path file, String... entries) throws Exception {
+        try (ZipOutputStream zip = new ZipOutputStream(Files.newOutputStream(file))) {
+            for (String e : entries) {
+                zip.putNextEntry(new ZipEntry(e));
+                zip.write(new byte[] {(byte) 0x80, 2, '}', 'q', 0, '.'});
+            }
+        }
+        return file;
+    }
+
+    @Test
+    void pyTorchPicklesAreRefusedUnreadWithTheWayToConvertThem(@TempDir Path dir) throws Exception {
+        // torch.save since PyTorch 1.6 (a zip of pickles and tensor storages), its legacy format (pickles
+        // from the first byte; protocol 2), and torch.jit.save (code, constants and pickles).
+        Path zipped = zip(dir.resolve("resnet.pth"), "resnet/data.pkl", "resnet/data/0", "resnet/version");
+        Path legacy = dir.resolve("old.pt");
+        Files.write(legacy, new byte[] {(byte) 0x80, 2, (byte) 0x8a, 10, 0x6c, (byte) 0xfc, (byte) 0x9c, 0x46,
+            (byte) 0xf9, 0x20, 0x6a, (byte) 0xa8, 0x50, 0x19, 0x2e, 0, 0, 0, 0, 0});
+        Path script = zip(dir.resolve("traced.pt"), "traced/data.pkl", "traced/constants.pkl",
+                "traced/code/__torch__/m.py");
+        String[][] expected = {
+            {zipped.toString(), "a PyTorch pickle (torch.save)", "torch.load('resnet.pth'", "numpy.savez('resnet.npz'"},
+            {legacy.toString(), "a PyTorch pickle (torch.save's legacy format)", "torch.load('old.pt'"},
+            {script.toString(), "a TorchScript model", "torch.jit.load('traced.pt'", ".state_dict()"},
+        };
+        for (String[] e : expected) {
+            String err = fails("import-torch", "--model", "se_resnet20", "--state-dict", e[0], "--output",
+                    dir.resolve("m").toString());
+            assertMentions(err, e);
+            assertMentions(err, "does not unpickle on purpose", "safetensors");
+            assertTrue(!err.contains("not a NumPy") && !err.contains("header would be"), err);
+        }
+        assertTrue(Files.notExists(dir.resolve("m")));
+    }
+
+    @Test
     void valuesAreReadAsWrittenOrRefused(@TempDir Path dir) throws Exception {
         // A big-endian input tensor gives the same logits as the little-endian original.
         Path le = TorchParityTest.FIXTURES.resolve("se_resnet20.input.npy");

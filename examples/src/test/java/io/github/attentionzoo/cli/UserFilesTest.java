@@ -109,6 +109,42 @@ class UserFilesTest {
     }
 
     @Test
+    void aRefusedRunCreatesNothing(@TempDir Path dir) throws Exception {
+        Path notACheckpoint = dir.resolve("elsewhere");
+        Files.createDirectories(notACheckpoint);
+        Path fresh = dir.resolve("new-runs").resolve("r1");
+        CliSupport.Result r = CliSupport.run("train", "--model", "simple_cnn", "--data", "embedded", "--epochs", "1",
+                "--resume-from", notACheckpoint.toString(), "--output", fresh.toString(), "--no-progress");
+        assertEquals(1, r.status(), r.err());
+        assertTrue(r.err().contains("--resume-from " + notACheckpoint + ": not a checkpoint directory"), r.err());
+        assertFalse(Files.exists(dir.resolve("new-runs")), "no directory, no lock file is left");
+
+        // A checkpoint of another recipe is refused once the lock is held: what the run made goes too.
+        Path run = dir.resolve("first");
+        r = CliSupport.run("train", "--model", "simple_cnn", "--data", "embedded", "--epochs", "1", "--limit", "128",
+                "--batch-size", "64", "--output", run.toString(), "--no-progress");
+        assertEquals(0, r.status(), r.err());
+        Path checkpoint;
+        try (var s = Files.list(run.resolve("checkpoints"))) {
+            checkpoint = s.filter(Files::isDirectory).findFirst().orElseThrow();
+        }
+        r = CliSupport.run("train", "--model", "simple_cnn", "--data", "embedded", "--epochs", "2", "--limit", "128",
+                "--batch-size", "32", "--resume-from", checkpoint.toString(), "--output", fresh.toString(),
+                "--no-progress");
+        assertEquals(1, r.status(), r.err());
+        assertTrue(r.err().contains("was trained with"), r.err());
+        assertFalse(Files.exists(dir.resolve("new-runs")), "no directory, no lock file is left");
+
+        // An existing directory stays, whatever was refused.
+        Path existing = dir.resolve("mine");
+        Files.createDirectories(existing);
+        r = CliSupport.run("train", "--model", "simple_cnn", "--data", "embedded", "--epochs", "1",
+                "--resume-from", notACheckpoint.toString(), "--output", existing.toString(), "--no-progress");
+        assertEquals(1, r.status(), r.err());
+        assertTrue(Files.isDirectory(existing));
+    }
+
+    @Test
     void trainWritesOnlyIntoItsOwnRunDirectory(@TempDir Path dir) throws Exception {
         Path docs = dir.resolve("docs");
         Files.createDirectories(docs);

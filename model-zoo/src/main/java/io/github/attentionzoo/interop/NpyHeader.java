@@ -26,7 +26,7 @@ public record NpyHeader(String descr, boolean fortranOrder, long[] shape, int da
     private static final byte[] MAGIC = {(byte) 0x93, 'N', 'U', 'M', 'P', 'Y'};
     /** NumPy's own headers are a few hundred bytes; anything far larger is not one. */
     private static final int MAX_HEADER = 1 << 16;
-    private static final Pattern DESCR = Pattern.compile("'descr'\\s*:\\s*'([<>|=])([a-zA-Z])(\\d+)'");
+    private static final Pattern DESCR = Pattern.compile("'descr'\\s*:\\s*'([<>|=])([a-zA-Z])(\\d{1,2})'");
     private static final Pattern FORTRAN = Pattern.compile("'fortran_order'\\s*:\\s*(True|False)");
     private static final Pattern SHAPE = Pattern.compile("'shape'\\s*:\\s*\\(([^)]*)\\)");
 
@@ -82,7 +82,12 @@ public record NpyHeader(String descr, boolean fortranOrder, long[] shape, int da
         long[] shape = dims.isEmpty() ? new long[0] : Arrays.stream(dims.split(","))
                 .map(String::trim).filter(x -> !x.isEmpty()).mapToLong(x -> parseDim(x, source)).toArray();
         NpyHeader header = new NpyHeader(d.group(1) + d.group(2) + d.group(3), f.group(1).equals("True"), shape, offset);
-        header.dataBytes();
+        try {
+            header.dataBytes();
+        } catch (IllegalArgumentException e) {
+            throw new IOException(source + ": the .npy header declares " + header.descr + " " + Arrays.toString(shape)
+                    + ", more bytes than any file holds", e);
+        }
         return header;
     }
 

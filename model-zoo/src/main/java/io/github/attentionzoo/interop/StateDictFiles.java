@@ -50,6 +50,10 @@ final class StateDictFiles {
                 throw new IOException(file + ": empty or truncated state_dict file");
             }
         }
+        String pickle = TorchPickles.refusal(file);
+        if (pickle != null) {
+            throw new IOException(pickle);
+        }
         if (magic[0] == 'P' && magic[1] == 'K') {
             checkNpz(file);
         } else {

@@ -266,6 +266,7 @@ public final class AtomicFiles {
         Path parent = target.toAbsolutePath().getParent();
         Path old = previousVersion(target);
         Path tmp = null;
+        Path created = firstMissing(parent);
         try {
             Files.createDirectories(parent);
             recover(target);
@@ -301,6 +302,46 @@ public final class AtomicFiles {
                 deleteTree(old);
             } else {
                 recover(target);
+                removeEmptyUpTo(parent, created);
+            }
+        }
+    }
+
+    /**
+     * Returns the highest directory above and including {@code dir} that does not exist yet (the
+     * first one a {@code createDirectories} makes), or null when {@code dir} exists.
+     *
+     * @param dir a directory about to be created
+     * @return the first missing directory on the way to it, or null
+     */
+    public static Path firstMissing(Path dir) {
+        Path missing = null;
+        for (Path p = dir.toAbsolutePath().normalize(); p != null && Files.notExists(p, LinkOption.NOFOLLOW_LINKS);
+                p = p.getParent()) {
+            missing = p;
+        }
+        return missing;
+    }
+
+    /**
+     * Removes {@code dir} and its parents up to {@code top} (from {@link #firstMissing}) while they
+     * are empty, so that a write that failed leaves no directories it made; a directory that holds
+     * anything stays, and so does every one above it.
+     *
+     * @param dir the deepest directory made
+     * @param top the highest directory made, or null when none was
+     */
+    public static void removeEmptyUpTo(Path dir, Path top) {
+        if (top == null) {
+            return;
+        }
+        Path t = top.toAbsolutePath().normalize();
+        for (Path p = dir.toAbsolutePath().normalize(); p != null && p.startsWith(t); p = p.getParent()) {
+            try {
+                Files.deleteIfExists(p);
+            } catch (IOException e) {
+                // Not empty (another writer's, or the user's), or not ours to remove: it stays.
+                return;
             }
         }
     }

@@ -38,14 +38,23 @@ public class CifarTranslatorFactory extends ImageClassificationTranslatorFactory
 
     /**
      * Gives a model that DJL loaded by itself (DJL Serving, or Criteria on ONNX Runtime, where no
-     * block factory of ours runs) the input size and class count its directory's metadata states.
+     * block factory of ours runs) the input size and class count its directory's metadata states;
+     * on ONNX Runtime, the {@code .onnx} is first checked to be the model that metadata describes,
+     * as {@link ModelArtifacts#loadOnnx} checks it.
      */
     private static void describeFromDirectory(Model model) {
         Path dir = model.getModelPath();
         if (model.getProperty("attentionzoo.input_size") == null && dir != null
                 && Files.isRegularFile(dir.resolve(ModelMetadata.FILE))) {
             try {
-                ModelArtifacts.describe(model, ModelMetadata.read(dir));
+                ModelMetadata metadata = ModelMetadata.read(dir);
+                if (ModelArtifacts.ONNX_RUNTIME.equals(model.getNDManager().getEngine().getEngineName())) {
+                    Path onnx = ModelArtifacts.findOnnx(dir, metadata.architecture);
+                    if (onnx != null) {
+                        ModelArtifacts.checkOnnx(model, onnx, metadata);
+                    }
+                }
+                ModelArtifacts.describe(model, metadata);
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }

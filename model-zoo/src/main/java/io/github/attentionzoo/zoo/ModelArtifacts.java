@@ -16,6 +16,7 @@ import ai.djl.util.PairList;
 import io.github.attentionzoo.engine.EngineSetup;
 import io.github.attentionzoo.io.AtomicFiles;
 import io.github.attentionzoo.io.Messages;
+import io.github.attentionzoo.io.OnnxMetadataProps;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -44,6 +45,11 @@ public final class ModelArtifacts {
     public static final String PYTORCH = "PyTorch";
     /** DJL's name of the ONNX Runtime engine, which serves exported models. */
     public static final String ONNX_RUNTIME = "OnnxRuntime";
+    /**
+     * The model property {@link #loadOnnx} sets, to a sentence for the user, when the {@code .onnx}
+     * carries none of the project's metadata (a user's own export), so only its shapes were checked.
+     */
+    public static final String ONNX_UNCHECKED = "attentionzoo.onnx_unchecked";
 
     private ModelArtifacts() {}
 
@@ -91,8 +97,11 @@ public final class ModelArtifacts {
     }
 
     /**
-     * Loads a model directory's ONNX file on ONNX Runtime, checking that it takes the input and
-     * gives the classes the directory's metadata says.
+     * Loads a model directory's ONNX file on ONNX Runtime, checking that it is the model the
+     * directory's metadata says: the architecture, class count and input size the file's own
+     * metadata_props record (an export by this project) must match {@value ModelMetadata#FILE}, and
+     * it must take that input and give that many classes. A file without the project's metadata is
+     * checked by its shapes alone, and the model's {@link #ONNX_UNCHECKED} property says so.
      *
      * @param dir the model directory
      * @param device the device, or null for the engine's default
@@ -119,11 +128,57 @@ public final class ModelArtifacts {
                         + (e.getMessage() == null ? e.getClass().getSimpleName() : Messages.firstLine(e.getMessage()))
                         + ")", e);
             }
-            checkOnnxShapes(model, file, metadata);
+            checkOnnx(model, file, metadata);
             return model;
         } catch (IOException | RuntimeException e) {
             model.close();
             throw e;
+        }
+    }
+
+    /**
+     * Checks a model loaded on ONNX Runtime from {@code file} against its directory's metadata, as
+     * {@link #loadOnnx} does; also called for a model DJL loaded by itself ({@code Criteria} with a
+     * model path, DJL Serving), through {@link CifarTranslatorFactory}.
+     */
+    static void checkOnnx(Model model, Path file, ModelMetadata metadata) throws IOException {
+        String unchecked = checkOnnxMetadata(file, metadata);
+        if (unchecked != null) {
+            model.setProperty(ONNX_UNCHECKED, unchecked);
+        }
+        checkOnnxShapes(model, file, metadata);
+    }
+
+    /**
+     * Refuses an ONNX file whose own metadata names another architecture, class count or input size
+     * than the directory's: shapes alone cannot tell resnet20 from se_resnet20.
+     *
+     * @return a note for the user when the file carries no metadata of this project, else null
+     */
+    private static String checkOnnxMetadata(Path file, ModelMetadata metadata) throws IOException {
+        Map<String, String> props = OnnxMetadataProps.read(file);
+        String architecture = props.get("architecture");
+        if (architecture == null) {
+            return file + ": holds no attentionzoo metadata (an export of your own?), so whether it is "
+                    + metadata.architecture + " could not be checked; only its input and output shapes were";
+        }
+        List<String> differ = new ArrayList<>();
+        List<String> want = new ArrayList<>();
+        compare("architecture", architecture, metadata.architecture, differ, want);
+        compare("num_classes", props.get("num_classes"), Integer.toString(metadata.numClasses()), differ, want);
+        compare("input_size", props.get("input_size"), Integer.toString(metadata.inputSize), differ, want);
+        if (!differ.isEmpty()) {
+            throw new IOException(file + ": its own metadata says " + String.join(", ", differ) + ", but "
+                    + file.resolveSibling(ModelMetadata.FILE) + " says " + String.join(", ", want)
+                    + ": the file is another model; export this one (export-onnx), or keep that file in its own directory");
+        }
+        return null;
+    }
+
+    private static void compare(String key, String got, String want, List<String> differ, List<String> wanted) {
+        if (!want.equals(got)) {
+            differ.add(key + "=" + (got == null ? "(absent)" : got));
+            wanted.add(key + "=" + want);
         }
     }
 
@@ -165,7 +220,29 @@ public final class ModelArtifacts {
         AtomicFiles.writeDirectory(dir, tmp -> {
             model.save(tmp, metadata.architecture);
             writeDescription(tmp, metadata, synset);
+            checkLoads(tmp, dir, PYTORCH);
         });
+    }
+
+    /**
+     * Loads a model directory just written to a temporary place, before it replaces {@code target}:
+     * a directory that would not load is never put in place.
+     *
+     * @param written the complete directory, not yet renamed
+     * @param target where it is going, the name messages use
+     * @param engine {@link #PYTORCH} or {@link #ONNX_RUNTIME}
+     * @throws java.io.UncheckedIOException naming {@code target} and what does not load; unchecked,
+     *     so that {@link AtomicFiles#writeDirectory} does not report a write that went well as failed
+     */
+    public static void checkLoads(Path written, Path target, String engine) {
+        try (Model check = ONNX_RUNTIME.equals(engine) ? loadOnnx(written, null, null) : load(written, null)) {
+            check.getName();
+        } catch (IOException | RuntimeException e) {
+            String reason = e.getMessage() == null ? e.getClass().getSimpleName() : Messages.firstLine(e.getMessage());
+            throw new java.io.UncheckedIOException(target + ": the directory written does not load ("
+                    + reason.replace(written.toString(), target.toString()) + "); nothing was written",
+                    e instanceof IOException io ? io : new IOException(e));
+        }
     }
 
     /**
@@ -371,16 +448,27 @@ public final class ModelArtifacts {
      * @param dir the directory
      * @param name the parameter file prefix
      * @return the file
-     * @throws IOException when there is none
+     * @throws IOException when there is none, saying so when the directory holds an ONNX model instead
      */
     public static Path findParams(Path dir, String name) throws IOException {
+        Path params;
         try (Stream<Path> s = Files.list(dir)) {
-            return s.filter(p -> {
+            params = s.filter(p -> {
                 String f = p.getFileName().toString();
                 return f.equals(name + ".params") || f.matches(java.util.regex.Pattern.quote(name) + "-\\d{4}\\.params");
-            }).max(Path::compareTo).orElseThrow(() -> new NoSuchFileException(
-                    dir.resolve(name + "-0000.params").toString(), null, "missing weights file"));
+            }).max(Path::compareTo).orElse(null);
         }
+        if (params != null) {
+            return params;
+        }
+        Path onnx = findOnnx(dir, name);
+        if (onnx != null) {
+            // A directory export-serving wrote for ONNX Runtime: not damage, another engine's model.
+            throw new NoSuchFileException(dir.toString(), null, "holds an ONNX model (" + onnx.getFileName()
+                    + ") and no PyTorch weights (" + name + "-0000.params): run it on ONNX Runtime (--engine"
+                    + " OnnxRuntime), where it loads by itself, or use that .onnx file as it is");
+        }
+        throw new NoSuchFileException(dir.resolve(name + "-0000.params").toString(), null, "missing weights file");
     }
 
     /**

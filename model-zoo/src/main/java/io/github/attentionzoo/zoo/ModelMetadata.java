@@ -94,6 +94,10 @@ public final class ModelMetadata {
      * @throws IOException when the file is missing or damaged, naming it
      */
     public static ModelMetadata read(Path dir) throws IOException {
+        if (Files.exists(dir) && !Files.isDirectory(dir)) {
+            throw new java.nio.file.FileSystemException(dir.toString(), null,
+                    "is " + AtomicFiles.kind(dir) + ", not a model directory");
+        }
         Path file = AtomicFiles.recover(dir).resolve(FILE);
         if (Files.notExists(file)) {
             throw new NoSuchFileException(dir.toString(), null, "not an attentionzoo model directory (no " + FILE + ")");

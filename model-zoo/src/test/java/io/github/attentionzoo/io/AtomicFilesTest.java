@@ -46,6 +46,26 @@ class AtomicFilesTest {
     }
 
     @Test
+    void aFailedWriteLeavesNoDirectoryItMadeOnTheWay(@TempDir Path root) throws IOException {
+        Path dir = root.resolve("a").resolve("b").resolve("model");
+        assertThrows(RuntimeException.class, () -> AtomicFiles.writeDirectory(dir, tmp -> {
+            Files.writeString(tmp.resolve("version"), "half");
+            throw new IllegalStateException("does not load");
+        }));
+        assertFalse(Files.exists(root.resolve("a")), "a/ and a/b/ were made by the write, and go with it");
+
+        // A directory that was there before stays, and so does one another writer filled meanwhile.
+        Files.createDirectories(root.resolve("kept"));
+        assertThrows(IOException.class, () -> AtomicFiles.writeDirectory(root.resolve("kept").resolve("x").resolve("m"),
+                tmp -> {
+                    Files.writeString(root.resolve("kept").resolve("x").resolve("theirs.txt"), "someone else's");
+                    throw new IOException("disk full");
+                }));
+        assertTrue(Files.isRegularFile(root.resolve("kept").resolve("x").resolve("theirs.txt")));
+        assertTrue(Files.isDirectory(root.resolve("kept")));
+    }
+
+    @Test
     void aCrashBetweenTheTwoRenamesIsRepairedByTheNextReader(@TempDir Path root) throws IOException {
         Path dir = root.resolve("model");
         writeVersion(dir, "1");

@@ -71,7 +71,7 @@ class FinetuneCommandTest {
         assertEquals(0, r.status(), r.err());
         assertTrue(r.out().contains("accuracy: "), r.out());
         // Each epoch says how long the run has taken, how long it will take, and the best so far.
-        assertTrue(r.out().lines().anyMatch(l -> l.matches("epoch 2/2: .*\\(best 0\\.\\d{4}, epoch [12]\\).*"
+        assertTrue(r.out().lines().anyMatch(l -> l.matches("epoch 2/2: .*\\(best [01]\\.\\d{4}, epoch [12]\\).*"
                 + " \\| \\d+:\\d{2}:\\d{2} elapsed, about 0:00:00 left")), r.out());
         Path tuned = dir.resolve("model");
         ModelMetadata metadata = ModelMetadata.read(tuned);

@@ -1,14 +1,17 @@
 package io.github.attentionzoo.cli;
 
 import ai.djl.Model;
+import io.github.attentionzoo.interop.ActivationRanges;
 import io.github.attentionzoo.zoo.Architectures;
 import io.github.attentionzoo.zoo.ModelArtifacts;
 import io.github.attentionzoo.zoo.ModelMetadata;
+import io.github.attentionzoo.zoo.Precision;
 import io.github.attentionzoo.zoo.PretrainedStore;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Option;
 
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 
 /** The {@code --model NAME | --model-dir DIR} choice shared by the commands that run a model. */
@@ -85,6 +88,30 @@ final class ModelSource {
             dir = OnnxExports.temporaryDirectory(dir);
         }
         return ModelArtifacts.loadOnnx(dir, null, null);
+    }
+
+    /**
+     * Loads the model on the chosen engine in the chosen precision. int8 takes the directory's
+     * {@code ARCH-int8.onnx}, else quantizes it for this run from the directory's calibration
+     * ranges into a temporary directory.
+     */
+    Model load(EngineOption engine, PrecisionOption precision) throws IOException {
+        if (precision.get(engine) == Precision.FP32) {
+            return load(engine);
+        }
+        Path dir = directory();
+        ModelMetadata metadata = metadata();
+        if (!Files.isRegularFile(dir.resolve(Precision.INT8.onnxName(metadata.architecture)))) {
+            Path ranges = dir.resolve(ActivationRanges.FILE);
+            if (!Files.isRegularFile(ranges)) {
+                throw new IllegalArgumentException("--precision int8: " + dir + " has neither "
+                        + Precision.INT8.onnxName(metadata.architecture) + " nor " + ActivationRanges.FILE
+                        + "; make one with export-serving --engine OnnxRuntime --precision int8 --calibration-data DIR");
+            }
+            System.err.println("note: " + dir + " has no int8 .onnx; quantizing it for this run from " + ranges);
+            dir = OnnxExports.temporaryDirectory(dir, ActivationRanges.read(ranges));
+        }
+        return ModelArtifacts.loadOnnx(dir, null, null, Precision.INT8);
     }
 
     /** Returns the model's metadata. */

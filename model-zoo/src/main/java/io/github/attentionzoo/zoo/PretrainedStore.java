@@ -109,6 +109,7 @@ public final class PretrainedStore {
         }
         byte[] params = null;
         byte[] onnx = null;
+        byte[] int8 = null;
         ModelMetadata metadata = shippedMetadata(name);
         if (metadata != null) {
             try (InputStream in = resource(name, paramsName(name)).openStream()) {
@@ -120,10 +121,17 @@ public final class PretrainedStore {
                     onnx = in.readAllBytes();
                 }
             }
+            URL int8Url = resource(name, Precision.INT8.onnxName(name));
+            if (int8Url != null) {
+                try (InputStream in = int8Url.openStream()) {
+                    int8 = in.readAllBytes();
+                }
+            }
         } else {
             metadata = ModelMetadata.untrained(name);
         }
-        String stamp = params == null ? "untrained" : sha256(params) + (onnx == null ? "" : " onnx " + sha256(onnx));
+        String stamp = params == null ? "untrained" : sha256(params) + (onnx == null ? "" : " onnx " + sha256(onnx))
+                + (int8 == null ? "" : " int8 " + sha256(int8));
         Path stampFile = dir.resolve(".attentionzoo-weights");
         if (Files.isRegularFile(stampFile) && Files.readString(stampFile).equals(stamp)) {
             INSTALLED.put(name, dir);
@@ -131,6 +139,7 @@ public final class PretrainedStore {
         }
         final byte[] weights = params;
         final byte[] graph = onnx;
+        final byte[] quantized = int8;
         final ModelMetadata md = metadata;
         AtomicFiles.writeDirectory(dir, tmp -> {
             if (weights != null) {
@@ -138,6 +147,9 @@ public final class PretrainedStore {
             }
             if (graph != null) {
                 Files.write(tmp.resolve(onnxName(name)), graph);
+            }
+            if (quantized != null) {
+                Files.write(tmp.resolve(Precision.INT8.onnxName(name)), quantized);
             }
             ModelArtifacts.writeDescription(tmp, md, CifarTranslator.CLASSES);
             Files.writeString(tmp.resolve(".attentionzoo-weights"), stamp);

@@ -32,6 +32,9 @@ public final class PretrainedStore {
     /** Where the weights sit in the jar. */
     public static final String RESOURCES = "/io/github/attentionzoo/zoo/pretrained/";
 
+    /** The calibration ranges the int8 file was made from (interop.ActivationRanges' file; zoo cannot name it). */
+    private static final String RANGES = "int8-ranges.txt";
+
     private static final Logger LOGGER = LoggerFactory.getLogger(PretrainedStore.class);
     /** Far in the future, so that DJL's remote-repository cache never asks the network about our models. */
     private static final String NEVER_STALE = "2999-01-01T00:00:00.000Z";
@@ -110,6 +113,7 @@ public final class PretrainedStore {
         byte[] params = null;
         byte[] onnx = null;
         byte[] int8 = null;
+        byte[] ranges = null;
         ModelMetadata metadata = shippedMetadata(name);
         if (metadata != null) {
             try (InputStream in = resource(name, paramsName(name)).openStream()) {
@@ -127,11 +131,17 @@ public final class PretrainedStore {
                     int8 = in.readAllBytes();
                 }
             }
+            URL rangesUrl = resource(name, RANGES);
+            if (rangesUrl != null) {
+                try (InputStream in = rangesUrl.openStream()) {
+                    ranges = in.readAllBytes();
+                }
+            }
         } else {
             metadata = ModelMetadata.untrained(name);
         }
         String stamp = params == null ? "untrained" : sha256(params) + (onnx == null ? "" : " onnx " + sha256(onnx))
-                + (int8 == null ? "" : " int8 " + sha256(int8));
+                + (int8 == null ? "" : " int8 " + sha256(int8)) + (ranges == null ? "" : " ranges " + sha256(ranges));
         Path stampFile = dir.resolve(".attentionzoo-weights");
         if (Files.isRegularFile(stampFile) && Files.readString(stampFile).equals(stamp)) {
             INSTALLED.put(name, dir);
@@ -140,6 +150,7 @@ public final class PretrainedStore {
         final byte[] weights = params;
         final byte[] graph = onnx;
         final byte[] quantized = int8;
+        final byte[] calibration = ranges;
         final ModelMetadata md = metadata;
         AtomicFiles.writeDirectory(dir, tmp -> {
             if (weights != null) {
@@ -150,6 +161,9 @@ public final class PretrainedStore {
             }
             if (quantized != null) {
                 Files.write(tmp.resolve(Precision.INT8.onnxName(name)), quantized);
+            }
+            if (calibration != null) {
+                Files.write(tmp.resolve(RANGES), calibration);
             }
             ModelArtifacts.writeDescription(tmp, md, CifarTranslator.CLASSES);
             Files.writeString(tmp.resolve(".attentionzoo-weights"), stamp);

@@ -19,17 +19,13 @@ import subprocess
 import tempfile
 from pathlib import Path
 
-from onnx_compare import BARE, JAR, JAVA, LIB, last_json
+from onnx_compare import JAR, JAVA, bare, last_json
 
 
 def bench(model, precision, batch, threads, seconds):
     return last_json(JAVA + ["-jar", str(JAR), "bench", "--model", model, "--engine", "OnnxRuntime", "--precision",
                              precision, "--mode", "infer", "--batch-size", str(batch), "--threads", str(threads),
                              "--seconds", str(seconds), "--json"])
-
-
-def bare(onnx, batch, threads, seconds):
-    return last_json(JAVA + ["-cp", f"{JAR}:{LIB}/*", str(BARE), str(onnx), str(batch), str(seconds), str(threads)])
 
 
 def cpu():

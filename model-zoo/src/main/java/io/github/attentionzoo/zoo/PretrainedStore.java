@@ -144,6 +144,7 @@ public final class PretrainedStore {
                 + (int8 == null ? "" : " int8 " + sha256(int8)) + (ranges == null ? "" : " ranges " + sha256(ranges));
         Path stampFile = dir.resolve(".attentionzoo-weights");
         if (Files.isRegularFile(stampFile) && Files.readString(stampFile).equals(stamp)) {
+            writeRepositoryMetadata(name);
             INSTALLED.put(name, dir);
             return dir;
         }
@@ -169,9 +170,18 @@ public final class PretrainedStore {
             Files.writeString(tmp.resolve(".attentionzoo-weights"), stamp);
         });
         INSTALLED.put(name, dir);
-        AtomicFiles.write(cacheRoot().resolve(name).resolve("metadata.json"),
-                out -> out.write(repositoryMetadata(name).getBytes(StandardCharsets.UTF_8)));
+        writeRepositoryMetadata(name);
         return dir;
+    }
+
+    /** Writes the model's repository metadata unless the cache already holds this very text. */
+    private static void writeRepositoryMetadata(String name) throws IOException {
+        Path file = cacheRoot().resolve(name).resolve("metadata.json");
+        byte[] text = repositoryMetadata(name).getBytes(StandardCharsets.UTF_8);
+        // A cache written by an earlier version may describe fewer artifacts than this jar ships.
+        if (!Files.isRegularFile(file) || !java.util.Arrays.equals(Files.readAllBytes(file), text)) {
+            AtomicFiles.write(file, out -> out.write(text));
+        }
     }
 
     /**
@@ -199,22 +209,36 @@ public final class PretrainedStore {
                 + "  \"description\": \"" + spec.description() + "\",\n"
                 + "  \"lastUpdated\": \"" + NEVER_STALE + "\",\n"
                 + "  \"artifacts\": [\n"
-                + "    {\n"
+                // DJL takes the first artifact the filters match: fp32 first, so it stays the default.
+                + artifact(name, Precision.FP32)
+                + (resource(name, Precision.INT8.onnxName(name)) == null ? "" : ",\n" + artifact(name, Precision.INT8))
+                + "\n"
+                + "  ]\n"
+                + "}\n";
+    }
+
+    /**
+     * One artifact of a model's repository metadata. Both precisions live in the same directory;
+     * the {@code precision} property is what {@code optFilter("precision", "int8")} matches, and
+     * {@code modelName} picks the ONNX file.
+     */
+    private static String artifact(String name, Precision precision) {
+        String file = precision.onnxName(name).replaceFirst("\\.onnx$", "");
+        return "    {\n"
                 + "      \"version\": \"" + VERSION + "\",\n"
                 + "      \"snapshot\": false,\n"
                 + "      \"name\": \"\",\n"
-                + "      \"properties\": {\"dataset\": \"cifar10\"},\n"
+                + "      \"properties\": {\"dataset\": \"cifar10\", \"" + Precision.KEY + "\": \"" + precision + "\"},\n"
                 + "      \"arguments\": {\n"
-                + "        \"blockFactory\": \"" + ZooBlockFactory.class.getName() + "\",\n"
+                // int8 exists on ONNX Runtime only: no block factory, so PyTorch finds no network to build.
+                + (precision == Precision.FP32 ? "        \"blockFactory\": \"" + ZooBlockFactory.class.getName() + "\",\n" : "")
                 + "        \"translatorFactory\": \"" + CifarTranslatorFactory.class.getName() + "\"\n"
                 + "      },\n"
                 // Read by ONNX Runtime alone (PyTorch ignores them): the session settings measured fastest.
-                + "      \"options\": {\"modelName\": \"" + name + "\", \"optLevel\": \"ALL_OPT\","
+                + "      \"options\": {\"modelName\": \"" + file + "\", \"optLevel\": \"ALL_OPT\","
                 + " \"executionMode\": \"SEQUENTIAL\", \"interOpNumThreads\": \"1\"},\n"
                 + "      \"files\": {}\n"
-                + "    }\n"
-                + "  ]\n"
-                + "}\n";
+                + "    }";
     }
 
     private static String sha256(byte[] data) {

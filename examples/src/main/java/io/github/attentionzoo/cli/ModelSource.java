@@ -101,14 +101,22 @@ final class ModelSource {
         }
         Path dir = directory();
         ModelMetadata metadata = metadata();
-        if (!Files.isRegularFile(dir.resolve(Precision.INT8.onnxName(metadata.architecture)))) {
+        String int8 = Precision.INT8.onnxName(metadata.architecture);
+        if (!Files.isRegularFile(dir.resolve(int8))) {
             Path ranges = dir.resolve(ActivationRanges.FILE);
-            if (!Files.isRegularFile(ranges)) {
-                throw new IllegalArgumentException("--precision int8: " + dir + " has neither "
-                        + Precision.INT8.onnxName(metadata.architecture) + " nor " + ActivationRanges.FILE
-                        + "; make one with export-serving --engine OnnxRuntime --precision int8 --calibration-data DIR");
+            boolean weights;
+            try {
+                weights = ModelArtifacts.findParams(dir, metadata.architecture) != null;
+            } catch (java.nio.file.NoSuchFileException e) {
+                weights = false;
             }
-            System.err.println("note: " + dir + " has no int8 .onnx; quantizing it for this run from " + ranges);
+            if (!Files.isRegularFile(ranges) || !weights) {
+                throw new IllegalArgumentException("--precision int8: " + dir + " has no " + int8 + (weights
+                        ? " nor " + ActivationRanges.FILE + "; make one with export-serving --engine OnnxRuntime"
+                                + " --precision int8 --calibration-data DIR"
+                        : ", and no weights to make one from"));
+            }
+            System.err.println("note: " + dir + " has no " + int8 + "; quantizing it for this run from " + ranges);
             dir = OnnxExports.temporaryDirectory(dir, ActivationRanges.read(ranges));
         }
         return ModelArtifacts.loadOnnx(dir, null, null, Precision.INT8);

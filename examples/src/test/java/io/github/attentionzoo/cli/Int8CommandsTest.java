@@ -88,13 +88,19 @@ class Int8CommandsTest {
         double b = accuracy(int8.out());
         assertTrue(Math.abs(a - b) <= 0.03, "fp32 " + a + " against int8 " + b);
 
-        // A directory with ranges but no int8 file is quantized for the run; its own files stay as they are.
-        Files.delete(served.resolve("se_resnet20-int8.onnx"));
-        CliSupport.Result again = CliSupport.run("evaluate", "--model-dir", served.toString(), "--engine", "OnnxRuntime",
-                "--precision", "int8", "--data", cifar.toString());
+        // A directory with weights and ranges but no int8 file is quantized for the run, and left as it was.
+        Path withRanges = dir.resolve("with-ranges");
+        CliSupport.copyDir(model, withRanges);
+        Files.copy(ranges, withRanges.resolve(ActivationRanges.FILE));
+        CliSupport.Result again = CliSupport.run("evaluate", "--model-dir", withRanges.toString(), "--engine",
+                "OnnxRuntime", "--precision", "int8", "--data", cifar.toString());
         assertEquals(0, again.status(), again.err());
         assertEquals(b, accuracy(again.out()));
-        assertFalse(Files.exists(served.resolve("se_resnet20-int8.onnx")));
+        assertFalse(Files.exists(withRanges.resolve("se_resnet20-int8.onnx")));
+        // A served directory has no weights to quantize from: said in one line.
+        Files.delete(served.resolve("se_resnet20-int8.onnx"));
+        assertMentions(fails("evaluate", "--model-dir", served.toString(), "--engine", "OnnxRuntime", "--precision",
+                "int8", "--data", cifar.toString()), "se_resnet20-int8.onnx", "no weights");
     }
 
     private static double accuracy(String out) {

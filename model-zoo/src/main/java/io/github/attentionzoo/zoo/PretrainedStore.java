@@ -34,6 +34,8 @@ public final class PretrainedStore {
 
     /** The calibration ranges the int8 file was made from (interop.ActivationRanges' file; zoo cannot name it). */
     private static final String RANGES = "int8-ranges.txt";
+    /** The stamp of the int8 files in an installed directory, beside the weights' own. */
+    private static final String INT8_STAMP = ".attentionzoo-int8";
 
     private static final Logger LOGGER = LoggerFactory.getLogger(PretrainedStore.class);
     /** Far in the future, so that DJL's remote-repository cache never asks the network about our models. */
@@ -140,10 +142,15 @@ public final class PretrainedStore {
         } else {
             metadata = ModelMetadata.untrained(name);
         }
-        String stamp = params == null ? "untrained" : sha256(params) + (onnx == null ? "" : " onnx " + sha256(onnx))
-                + (int8 == null ? "" : " int8 " + sha256(int8)) + (ranges == null ? "" : " ranges " + sha256(ranges));
+        String stamp = params == null ? "untrained" : sha256(params) + (onnx == null ? "" : " onnx " + sha256(onnx));
+        // The int8 files carry their own stamp, so that the float install stays what a zoo version
+        // without int8 writes too: two versions sharing this cache then never rewrite it in turn.
+        String int8Stamp = int8 == null ? null : sha256(int8) + (ranges == null ? "" : " ranges " + sha256(ranges));
         Path stampFile = dir.resolve(".attentionzoo-weights");
         if (Files.isRegularFile(stampFile) && Files.readString(stampFile).equals(stamp)) {
+            if (int8Stamp != null) {
+                addInt8(dir, name, int8, ranges, int8Stamp);
+            }
             writeRepositoryMetadata(name);
             INSTALLED.put(name, dir);
             return dir;
@@ -168,10 +175,27 @@ public final class PretrainedStore {
             }
             ModelArtifacts.writeDescription(tmp, md, CifarTranslator.CLASSES);
             Files.writeString(tmp.resolve(".attentionzoo-weights"), stamp);
+            if (int8Stamp != null) {
+                Files.writeString(tmp.resolve(INT8_STAMP), int8Stamp);
+            }
         });
         INSTALLED.put(name, dir);
         writeRepositoryMetadata(name);
         return dir;
+    }
+
+    /** Adds or replaces the int8 file and its ranges in an installed directory, each atomically. */
+    private static void addInt8(Path dir, String name, byte[] int8, byte[] ranges, String int8Stamp) throws IOException {
+        Path stamp = dir.resolve(INT8_STAMP);
+        Path file = dir.resolve(Precision.INT8.onnxName(name));
+        if (Files.isRegularFile(stamp) && Files.isRegularFile(file) && Files.readString(stamp).equals(int8Stamp)) {
+            return;
+        }
+        AtomicFiles.write(file, out -> out.write(int8));
+        if (ranges != null) {
+            AtomicFiles.write(dir.resolve(RANGES), out -> out.write(ranges));
+        }
+        AtomicFiles.write(stamp, out -> out.write(int8Stamp.getBytes(StandardCharsets.UTF_8)));
     }
 
     /** Writes the model's repository metadata unless the cache already holds this very text. */

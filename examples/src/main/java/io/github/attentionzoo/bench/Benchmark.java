@@ -23,6 +23,7 @@ import io.github.attentionzoo.train.TrainingRun;
 import io.github.attentionzoo.zoo.Architectures;
 import io.github.attentionzoo.zoo.ModelArtifacts;
 import io.github.attentionzoo.zoo.ModelMetadata;
+import io.github.attentionzoo.zoo.Precision;
 import io.github.attentionzoo.zoo.PretrainedStore;
 import io.github.attentionzoo.zoo.Recipe;
 
@@ -129,6 +130,27 @@ public final class Benchmark {
      */
     public static Result run(String model, String engine, String mode, int batchSize, int threads, double seconds,
             int minSteps, Path profile) throws IOException {
+        return run(model, engine, Precision.FP32, mode, batchSize, threads, seconds, minSteps, profile);
+    }
+
+    /**
+     * Measures one configuration on an engine in a precision: int8 times the shipped model's int8
+     * ONNX file on ONNX Runtime.
+     *
+     * @param model the architecture
+     * @param engine {@code PyTorch} or {@code OnnxRuntime}
+     * @param precision fp32, or int8 (ONNX Runtime only)
+     * @param mode "infer" or "train" (PyTorch only)
+     * @param batchSize images per step
+     * @param threads intra-op threads
+     * @param seconds the least timed duration
+     * @param minSteps the least number of timed steps
+     * @param profile where libtorch's operator trace goes (PyTorch only), or null
+     * @return the figures
+     * @throws IOException when the shipped model cannot be installed or its ONNX file loaded
+     */
+    public static Result run(String model, String engine, Precision precision, String mode, int batchSize, int threads,
+            double seconds, int minSteps, Path profile) throws IOException {
         if (!engine.equals(ModelArtifacts.ONNX_RUNTIME)) {
             return runPyTorch(model, mode, batchSize, threads, seconds, minSteps, profile);
         }
@@ -143,7 +165,7 @@ public final class Benchmark {
         }
         int size = Architectures.spec(model).inputSize();
         try (Model m = ModelArtifacts.loadOnnx(PretrainedStore.install(model), null,
-                Map.of("intraOpNumThreads", Integer.toString(threads)))) {
+                Map.of("intraOpNumThreads", Integer.toString(threads)), precision)) {
             return infer(m, model, engine, new Shape(batchSize, 3, size, size), threads, seconds, minSteps, null);
         }
     }

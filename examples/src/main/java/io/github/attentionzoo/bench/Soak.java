@@ -22,6 +22,7 @@ import io.github.attentionzoo.train.SmoothedCrossEntropy;
 import io.github.attentionzoo.train.TrainingRun;
 import io.github.attentionzoo.zoo.CifarTranslator;
 import io.github.attentionzoo.zoo.ModelArtifacts;
+import io.github.attentionzoo.zoo.Precision;
 import io.github.attentionzoo.zoo.ModelMetadata;
 import io.github.attentionzoo.zoo.PretrainedStore;
 import io.github.attentionzoo.zoo.Recipe;
@@ -75,6 +76,24 @@ public final class Soak {
      */
     public static Readings run(String model, String engine, int inferCalls, int trainSteps, int every, PrintStream out)
             throws IOException {
+        return run(model, engine, Precision.FP32, inferCalls, trainSteps, every, out);
+    }
+
+    /**
+     * Runs the soak on an engine in a precision: int8 soaks the shipped model's int8 ONNX file.
+     *
+     * @param model the architecture
+     * @param engine {@code PyTorch} or {@code OnnxRuntime}
+     * @param precision fp32, or int8 (ONNX Runtime only)
+     * @param inferCalls single-image predictions
+     * @param trainSteps training steps (batch 32; PyTorch only)
+     * @param every how often to print resident memory
+     * @param out where lines go
+     * @return resident memory (MiB) of each phase
+     * @throws IOException when the embedded sample or the model cannot be read
+     */
+    public static Readings run(String model, String engine, Precision precision, int inferCalls, int trainSteps,
+            int every, PrintStream out) throws IOException {
         boolean onnx = engine.equals(ModelArtifacts.ONNX_RUNTIME);
         if (onnx && trainSteps > 0) {
             throw new IllegalArgumentException("--engine OnnxRuntime runs inference only: pass --train 0");
@@ -85,7 +104,7 @@ public final class Soak {
         }
         List<Double> inferSamples = new ArrayList<>();
         List<Double> trainSamples = new ArrayList<>();
-        try (Model m = onnx ? ModelArtifacts.loadOnnx(PretrainedStore.install(model), null, null)
+        try (Model m = onnx ? ModelArtifacts.loadOnnx(PretrainedStore.install(model), null, null, precision)
                 : ModelArtifacts.newModel(ModelMetadata.untrained(model), null)) {
             if (!onnx) {
                 ModelArtifacts.initialize(m, 32);

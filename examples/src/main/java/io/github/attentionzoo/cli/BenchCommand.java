@@ -18,6 +18,8 @@ final class BenchCommand implements Callable<Integer> {
 
     @Mixin EngineOption engine;
 
+    @Mixin PrecisionOption precision;
+
     @Option(names = "--mode", required = true, description = "infer or train.")
     String mode;
 
@@ -44,7 +46,7 @@ final class BenchCommand implements Callable<Integer> {
             OutputGuard.writableFile(profile, "--profile");
         }
         int n = EngineThreads.configure(threads);
-        Benchmark.Result r = Benchmark.run(architecture.name(), engine.name(), mode, batchSize, n, seconds, 5, profile);
+        Benchmark.Result r = Benchmark.run(architecture.name(), engine.name(), precision.get(engine), mode, batchSize, n, seconds, 5, profile);
         System.out.println(json ? r.toJson() : Benchmark.describe(r));
         return 0;
     }

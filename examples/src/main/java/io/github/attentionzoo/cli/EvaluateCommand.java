@@ -29,6 +29,8 @@ final class EvaluateCommand implements Callable<Integer> {
 
     @Mixin EngineOption engine;
 
+    @Mixin PrecisionOption precision;
+
     @Option(names = "--data", description = "CIFAR-10 directory or archive, 'embedded', or an image folder of class"
             + " sub-directories named after the model's classes (default: DJL download if online, else embedded).")
     String data;
@@ -48,7 +50,7 @@ final class EvaluateCommand implements Callable<Integer> {
         long[][] m;
         List<String> classes;
         String described;
-        try (Model model = source.load(engine)) {
+        try (Model model = source.load(engine, precision)) {
             classes = CifarTranslatorFactory.synset(model);
             CifarRecords test;
             if (data != null && !data.equals(CifarSource.EMBEDDED) && ImageFolder.looksLikeImageFolder(Path.of(data))) {
@@ -66,7 +68,8 @@ final class EvaluateCommand implements Callable<Integer> {
             m = Evaluation.confusion(model, test, batchSize, classes.size());
         }
         long n = java.util.Arrays.stream(m).flatMapToLong(java.util.Arrays::stream).sum();
-        System.out.printf(Locale.ROOT, "evaluated on %d images (%s) on %s%n", n, described, engine.name());
+        System.out.printf(Locale.ROOT, "evaluated on %d images (%s) on %s%s%n", n, described, engine.name(),
+                precision.get(engine) == io.github.attentionzoo.zoo.Precision.INT8 ? " in int8" : "");
         StringBuilder table = new StringBuilder(String.format(Locale.ROOT, "%-12s", "true\\pred"));
         for (String c : classes) {
             table.append(String.format(Locale.ROOT, "%6.5s", c));

@@ -1,11 +1,13 @@
 package io.github.attentionzoo.cli;
 
 import ai.djl.Model;
+import io.github.attentionzoo.interop.ActivationRanges;
 import io.github.attentionzoo.io.AtomicFiles;
 import io.github.attentionzoo.nn.SqueezeExcitation;
 import io.github.attentionzoo.zoo.CifarTranslatorFactory;
 import io.github.attentionzoo.zoo.ModelArtifacts;
 import io.github.attentionzoo.zoo.ModelMetadata;
+import io.github.attentionzoo.zoo.Precision;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -23,6 +25,10 @@ final class ExportServingCommand implements Callable<Integer> {
     @Mixin ModelSource source;
 
     @Mixin EngineOption engine;
+
+    @Mixin PrecisionOption precision;
+
+    @Mixin CalibrationOptions calibration;
 
     @Mixin DirectoryOutput out;
 
@@ -48,21 +54,30 @@ final class ExportServingCommand implements Callable<Integer> {
         try (Model model = existingOnnx != null ? source.load(engine) : source.load()) {
             synset = CifarTranslatorFactory.synset(model);
         }
+        Precision p = precision.get(engine);
+        if (p == Precision.FP32 && calibration.data != null) {
+            throw new IllegalArgumentException("--calibration-data is for --precision int8");
+        }
+        // Calibrated before the output is touched: a failure leaves nothing half-written.
+        ActivationRanges ranges = p == Precision.INT8 ? calibration.ranges(from) : null;
         Path params = onnx ? null : ModelArtifacts.findParams(from, metadata.architecture);
         AtomicFiles.writeDirectory(output, tmp -> {
-            if (!onnx) {
+            if (ranges != null) {
+                ranges.write(tmp.resolve(ActivationRanges.FILE));
+                OnnxExports.writeInt8(from, ranges, tmp.resolve(Precision.INT8.onnxName(metadata.architecture)));
+            } else if (!onnx) {
                 Files.copy(params, tmp.resolve(params.getFileName()));
             } else if (existingOnnx != null) {
                 Files.copy(existingOnnx, tmp.resolve(metadata.architecture + ".onnx"));
             } else {
                 OnnxExports.write(from, tmp.resolve(metadata.architecture + ".onnx"));
             }
-            ModelArtifacts.writeDescription(tmp, metadata, synset, engine.name());
-            ModelArtifacts.checkLoads(tmp, output, engine.name());
+            ModelArtifacts.writeDescription(tmp, metadata, synset, engine.name(), p);
+            ModelArtifacts.checkLoads(tmp, output, engine.name(), p);
         });
         Path abs = output.toAbsolutePath().normalize();
         System.out.println("wrote " + abs + " (" + metadata.architecture + ", " + synset.size() + " classes, on "
-                + engine.name() + "); to serve it with DJL Serving:");
+                + engine.name() + (ranges != null ? ", int8" : "") + "); to serve it with DJL Serving:");
         System.out.println("  1. put the two jars in the server's own deps folder (not the model folder):");
         System.out.println("     cp " + jarOf(SqueezeExcitation.class) + " " + jarOf(ModelArtifacts.class)
                 + " \"$MODEL_SERVER_HOME/deps/\"");

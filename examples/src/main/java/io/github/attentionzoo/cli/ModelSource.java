@@ -1,14 +1,17 @@
 package io.github.attentionzoo.cli;
 
 import ai.djl.Model;
+import io.github.attentionzoo.interop.ActivationRanges;
 import io.github.attentionzoo.zoo.Architectures;
 import io.github.attentionzoo.zoo.ModelArtifacts;
 import io.github.attentionzoo.zoo.ModelMetadata;
+import io.github.attentionzoo.zoo.Precision;
 import io.github.attentionzoo.zoo.PretrainedStore;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Option;
 
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 
 /** The {@code --model NAME | --model-dir DIR} choice shared by the commands that run a model. */
@@ -90,6 +93,38 @@ final class ModelSource {
             System.err.println("note: " + unchecked);
         }
         return model;
+    }
+
+    /**
+     * Loads the model on the chosen engine in the chosen precision. int8 takes the directory's
+     * {@code ARCH-int8.onnx}, else quantizes it for this run from the directory's calibration
+     * ranges into a temporary directory.
+     */
+    Model load(EngineOption engine, PrecisionOption precision) throws IOException {
+        if (precision.get(engine) == Precision.FP32) {
+            return load(engine);
+        }
+        Path dir = directory();
+        ModelMetadata metadata = metadata();
+        String int8 = Precision.INT8.onnxName(metadata.architecture);
+        if (!Files.isRegularFile(dir.resolve(int8))) {
+            Path ranges = dir.resolve(ActivationRanges.FILE);
+            boolean weights;
+            try {
+                weights = ModelArtifacts.findParams(dir, metadata.architecture) != null;
+            } catch (java.nio.file.NoSuchFileException e) {
+                weights = false;
+            }
+            if (!Files.isRegularFile(ranges) || !weights) {
+                throw new IllegalArgumentException("--precision int8: " + dir + " has no " + int8 + (weights
+                        ? " nor " + ActivationRanges.FILE + "; make one with export-serving --engine OnnxRuntime"
+                                + " --precision int8 --calibration-data DIR"
+                        : ", and no weights to make one from"));
+            }
+            System.err.println("note: " + dir + " has no " + int8 + "; quantizing it for this run from " + ranges);
+            dir = OnnxExports.temporaryDirectory(dir, ActivationRanges.read(ranges));
+        }
+        return ModelArtifacts.loadOnnx(dir, null, null, Precision.INT8);
     }
 
     /** Returns the model's metadata. */

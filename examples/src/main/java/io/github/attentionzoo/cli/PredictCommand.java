@@ -25,6 +25,8 @@ final class PredictCommand implements Callable<Integer> {
 
     @Mixin EngineOption engine;
 
+    @Mixin PrecisionOption precision;
+
     @Parameters(arity = "1..*", paramLabel = "IMAGE", description = "PNG, JPEG, BMP or GIF files, or directories of them.")
     List<Path> images;
 
@@ -32,7 +34,7 @@ final class PredictCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         List<Path> files = Images.expand(images);
         ModelMetadata metadata = source.metadata();
-        try (Model model = source.load(engine);
+        try (Model model = source.load(engine, precision);
                 Predictor<Image, Classifications> predictor = model.newPredictor(
                         CifarTranslator.build(metadata.inputSize, CifarTranslatorFactory.synset(model), 5))) {
             for (Path file : files) {

@@ -19,6 +19,8 @@ final class SoakCommand implements Callable<Integer> {
 
     @Mixin EngineOption engine;
 
+    @Mixin PrecisionOption precision;
+
     @Option(names = "--infer", description = "Predictions (default 10000).")
     int infer = 10_000;
 
@@ -33,7 +35,7 @@ final class SoakCommand implements Callable<Integer> {
         if (infer < 0 || train < 0 || every <= 0) {
             throw new IllegalArgumentException("--infer and --train must be >= 0 and --every > 0");
         }
-        Soak.Readings rss = Soak.run(model, engine.name(), infer, train, every, System.out);
+        Soak.Readings rss = Soak.run(model, engine.name(), precision.get(engine), infer, train, every, System.out);
         report("inference", rss.infer());
         report("training", rss.train());
         return 0;

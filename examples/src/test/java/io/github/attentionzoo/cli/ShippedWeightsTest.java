@@ -36,6 +36,23 @@ class ShippedWeightsTest {
 
     private static final Pattern ACCURACY = Pattern.compile("(?m)^accuracy: ([0-9.]+)$");
 
+    /**
+     * The shipped int8 models' accuracy on the 10,000 test images on ONNX Runtime, as measured
+     * (the README's int8 column), beside the fp32 figures their metadata states.
+     */
+    static final Map<String, Double> INT8_ACCURACY = Map.of(
+            "simple_cnn", 0.7173,
+            "resnet20", 0.9315,
+            "se_resnet20", 0.9338,
+            "sk_resnet20", 0.9433,
+            "resnet56", 0.9489,
+            "se_resnet56", 0.9487);
+
+    /** How much int8 may lose against fp32: 0.3 points for the ResNets, 0.5 for simple_cnn. */
+    static double int8Budget(String name) {
+        return name.equals("simple_cnn") ? 0.005 : 0.003;
+    }
+
     @Test
     void shippedWeightsReachTheirStatedAccuracy() throws Exception {
         Path cifar = Path.of(System.getProperty("attentionzoo.shared.dir", "../shared"), "cifar10");
@@ -76,6 +93,32 @@ class ShippedWeightsTest {
                     measuredByName.get(twin)));
         }
         assertTrue(compared > 0, "no shipped SE or SK model shares its plain twin's recipe and data");
+    }
+
+    @Test
+    void shippedInt8ModelsStayWithinTheirBudget() throws Exception {
+        Path cifar = Path.of(System.getProperty("attentionzoo.shared.dir", "../shared"), "cifar10");
+        assumeTrue(Files.isRegularFile(cifar.resolve("test_batch.bin")), "full CIFAR-10 not present: " + cifar);
+        int checked = 0;
+        for (String name : Architectures.names()) {
+            ModelMetadata shipped = PretrainedStore.shippedMetadata(name);
+            if (shipped == null) {
+                continue;
+            }
+            Double stated = INT8_ACCURACY.get(name);
+            assertTrue(stated != null, name + " ships weights but the int8 table has no row for it");
+            assertTrue(stated >= shipped.testAccuracy - int8Budget(name) - 1e-9, String.format(Locale.ROOT,
+                    "%s: int8 %.4f loses more than %.1f points against fp32 %.4f", name, stated,
+                    100 * int8Budget(name), shipped.testAccuracy));
+            CliSupport.Result r = CliSupport.run("evaluate", "--model", name, "--data", cifar.toString(),
+                    "--engine", "OnnxRuntime", "--precision", "int8");
+            assertEquals(0, r.status(), r.err());
+            Matcher m = ACCURACY.matcher(r.out());
+            assertTrue(m.find(), name + ": no accuracy line in\n" + r.out());
+            assertEquals(stated, Double.parseDouble(m.group(1)), TOLERANCE, name + " in int8\n" + r.out());
+            checked++;
+        }
+        assertTrue(checked > 0, "at least one model ships weights");
     }
 
     @Test

@@ -116,12 +116,7 @@ public final class OnnxExport {
      */
     public static void write(Block block, Shape inputShape, Map<String, String> metadataProps, Path output)
             throws IOException {
-        ProtoWriter model = build(block, inputShape, metadataProps);
-        AtomicFiles.write(output, out -> {
-            java.io.BufferedOutputStream buffered = new java.io.BufferedOutputStream(out, 1 << 16);
-            model.writeTo(buffered);
-            buffered.flush();
-        });
+        writeModel(build(block, inputShape, metadataProps), output);
     }
 
     /**
@@ -204,47 +199,75 @@ public final class OnnxExport {
     }
 
     private static ProtoWriter build(Block block, Shape inputShape, Map<String, String> metadataProps) {
+        return encode(trace(block, inputShape), metadataProps, List.of());
+    }
+
+    /**
+     * Walks the block tree into a graph whose final value is named {@value #OUTPUT}; the int8
+     * writer rewrites this graph before it is encoded.
+     */
+    static Graph trace(Block block, Shape inputShape) {
         if (inputShape == null || inputShape.dimension() != 3 || inputShape.size() <= 0) {
             throw new IllegalArgumentException("the input shape must be (C, H, W) with positive sizes, got " + inputShape);
         }
         Shape batchOne = new Shape(1, inputShape.get(0), inputShape.get(1), inputShape.get(2));
-        Graph graph = new Graph();
-        try {
-            Value out = graph.emit(block, "", new Value(INPUT, batchOne));
+        try (Graph graph = new Graph()) {
+            graph.input = new Value(INPUT, batchOne);
+            Value out = graph.emit(block, "", graph.input);
             graph.finish(out);
-            ProtoWriter g = new ProtoWriter();
-            for (Node n : graph.nodes) {
-                g.message(1, n.encode());
-            }
-            g.string(2, "attentionzoo");
-            for (ProtoWriter init : graph.initializers) {
-                g.message(5, init);
-            }
-            g.message(11, valueInfo(INPUT, batchOne));
-            g.message(12, valueInfo(OUTPUT, out.shape));
-
-            ProtoWriter model = new ProtoWriter();
-            model.int64(1, IR_VERSION);
-            model.string(2, PRODUCER);
-            String version = OnnxExport.class.getPackage().getImplementationVersion();
-            if (version != null) {
-                model.string(3, version);
-            }
-            model.message(7, g);
-            model.message(8, new ProtoWriter().string(1, "").int64(2, OPSET));
-            if (metadataProps != null) {
-                for (Map.Entry<String, String> e : metadataProps.entrySet()) {
-                    model.message(14, new ProtoWriter().string(1, e.getKey()).string(2, e.getValue()));
-                }
-            }
-            if (model.size() >= MAX_PROTO_BYTES) {
-                throw new IllegalArgumentException("the model would be " + model.size()
-                        + " bytes; a protobuf file holds less than 2 GiB and external weights are not written");
-            }
-            return model;
-        } finally {
-            graph.close();
+            graph.output = new Value(OUTPUT, out.shape);
+            return graph;
         }
+    }
+
+    /**
+     * Encodes a traced graph as a model; {@code extraOutputs} name further float values to expose
+     * as graph outputs (of unknown shape), which calibration reads.
+     */
+    static ProtoWriter encode(Graph graph, Map<String, String> metadataProps, List<String> extraOutputs) {
+        ProtoWriter g = new ProtoWriter();
+        for (Node n : graph.nodes) {
+            g.message(1, n.encode());
+        }
+        g.string(2, "attentionzoo");
+        for (Tensor init : graph.initializers) {
+            g.message(5, init.encode());
+        }
+        g.message(11, valueInfo(INPUT, graph.input.shape));
+        g.message(12, valueInfo(OUTPUT, graph.output.shape));
+        for (String extra : extraOutputs) {
+            ProtoWriter tensor = new ProtoWriter().int64(1, TENSOR_FLOAT);
+            g.message(12, new ProtoWriter().string(1, extra).message(2, new ProtoWriter().message(1, tensor)));
+        }
+
+        ProtoWriter model = new ProtoWriter();
+        model.int64(1, IR_VERSION);
+        model.string(2, PRODUCER);
+        String version = OnnxExport.class.getPackage().getImplementationVersion();
+        if (version != null) {
+            model.string(3, version);
+        }
+        model.message(7, g);
+        model.message(8, new ProtoWriter().string(1, "").int64(2, OPSET));
+        if (metadataProps != null) {
+            for (Map.Entry<String, String> e : metadataProps.entrySet()) {
+                model.message(14, new ProtoWriter().string(1, e.getKey()).string(2, e.getValue()));
+            }
+        }
+        if (model.size() >= MAX_PROTO_BYTES) {
+            throw new IllegalArgumentException("the model would be " + model.size()
+                    + " bytes; a protobuf file holds less than 2 GiB and external weights are not written");
+        }
+        return model;
+    }
+
+    /** Writes an encoded model atomically. */
+    static void writeModel(ProtoWriter model, Path output) throws IOException {
+        AtomicFiles.write(output, out -> {
+            BufferedOutputStream buffered = new BufferedOutputStream(out, 1 << 16);
+            model.writeTo(buffered);
+            buffered.flush();
+        });
     }
 
     /** Shape of a value as ONNX declares it: the first axis is the dynamic batch. */
@@ -259,8 +282,11 @@ public final class OnnxExport {
         return new ProtoWriter().string(1, name).message(2, type);
     }
 
-    private static final int TENSOR_FLOAT = 1;
-    private static final int TENSOR_INT64 = 7;
+    static final int TENSOR_FLOAT = 1;
+    static final int TENSOR_UINT8 = 2;
+    static final int TENSOR_INT8 = 3;
+    static final int TENSOR_INT32 = 6;
+    static final int TENSOR_INT64 = 7;
     private static final int ATTR_FLOAT = 1;
     private static final int ATTR_INT = 2;
     private static final int ATTR_INTS = 7;
@@ -273,10 +299,28 @@ public final class OnnxExport {
     }
 
     /** A value of the graph with its shape at batch size 1. */
-    private record Value(String name, Shape shape) {}
+    record Value(String name, Shape shape) {}
+
+    /** An initializer: its name, dimensions, ONNX data type and little-endian raw data. */
+    record Tensor(String name, long[] dims, int dataType, byte[] raw) {
+
+        ProtoWriter encode() {
+            return new ProtoWriter().repeatedInt64(1, dims).int64(2, dataType).string(8, name).bytes(9, raw);
+        }
+
+        /** The data as floats; only for float tensors. */
+        float[] floats() {
+            if (dataType != TENSOR_FLOAT) {
+                throw new IllegalStateException(name + " is not a float tensor");
+            }
+            float[] f = new float[raw.length / 4];
+            ByteBuffer.wrap(raw).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(f);
+            return f;
+        }
+    }
 
     /** One ONNX node; names stay editable until the graph is finished. */
-    private static final class Node {
+    static final class Node {
         final String op;
         final String name;
         final List<String> inputs;
@@ -323,15 +367,17 @@ public final class OnnxExport {
     }
 
     /** The graph under construction and the walk over the block tree that fills it. */
-    private static final class Graph implements AutoCloseable {
+    static final class Graph implements AutoCloseable {
 
         private static final Pattern CHILD = Pattern.compile("\\d+(.*)");
         private static final Set<String> LAMBDAS =
                 Set.of("ReLU", "identity", "globalAvgPool2d", "globalMaxPool2d", "batchFlatten");
 
         final List<Node> nodes = new ArrayList<>();
-        final List<ProtoWriter> initializers = new ArrayList<>();
-        private final Set<String> names = new HashSet<>();
+        final List<Tensor> initializers = new ArrayList<>();
+        final Set<String> names = new HashSet<>();
+        Value input;
+        Value output;
         private final Map<String, String> int64Constants = new HashMap<>();
         private NDManager probes;
 
@@ -829,7 +875,7 @@ public final class OnnxExport {
             return path.isEmpty() ? child : path + "." + child;
         }
 
-        private String fresh(String base) {
+        String fresh(String base) {
             String name = base;
             for (int i = 1; !names.add(name); i++) {
                 name = base + "_" + i;
@@ -855,11 +901,15 @@ public final class OnnxExport {
         }
 
         private String initializer(String base, long[] dims, float[] data) {
-            String name = fresh(base);
             ByteBuffer buf = ByteBuffer.allocate(data.length * 4).order(ByteOrder.LITTLE_ENDIAN);
             buf.asFloatBuffer().put(data);
-            initializers.add(new ProtoWriter().repeatedInt64(1, dims).int64(2, TENSOR_FLOAT).string(8, name)
-                    .bytes(9, buf.array()));
+            return tensor(base, dims, TENSOR_FLOAT, buf.array());
+        }
+
+        /** Adds an initializer under a fresh name based on {@code base}, and returns that name. */
+        String tensor(String base, long[] dims, int dataType, byte[] raw) {
+            String name = fresh(base);
+            initializers.add(new Tensor(name, dims, dataType, raw));
             return name;
         }
 
@@ -870,8 +920,7 @@ public final class OnnxExport {
                 String name = fresh("const" + k.replace(" ", ""));
                 ByteBuffer buf = ByteBuffer.allocate(values.length * 8).order(ByteOrder.LITTLE_ENDIAN);
                 buf.asLongBuffer().put(values);
-                initializers.add(new ProtoWriter().repeatedInt64(1, new long[] {values.length}).int64(2, TENSOR_INT64)
-                        .string(8, name).bytes(9, buf.array()));
+                initializers.add(new Tensor(name, new long[] {values.length}, TENSOR_INT64, buf.array()));
                 return name;
             });
         }

@@ -6,6 +6,7 @@ import io.github.attentionzoo.zoo.Architectures;
 import io.github.attentionzoo.zoo.CifarTranslatorFactory;
 import io.github.attentionzoo.zoo.ModelArtifacts;
 import io.github.attentionzoo.zoo.ModelMetadata;
+import io.github.attentionzoo.zoo.Precision;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -14,7 +15,8 @@ import java.nio.file.Path;
 /**
  * Writes {@code NAME.onnx} beside every shipped model's parameters, from those parameters: the
  * build runs it after compiling, so the ONNX files in the jar are made from the shipped weights and
- * never kept as a second source of truth.
+ * never kept as a second source of truth. Where a model's calibration ranges ({@value
+ * ActivationRanges#FILE}) ship beside its weights, its int8 file {@code NAME-int8.onnx} is made too.
  */
 public final class ShippedOnnxFiles {
 
@@ -44,6 +46,16 @@ public final class ShippedOnnxFiles {
                 OnnxExport.write(model.getBlock(), new Shape(3, metadata.inputSize, metadata.inputSize),
                         OnnxExport.metadata(metadata, CifarTranslatorFactory.synset(model)), out);
                 System.out.printf(java.util.Locale.ROOT, "%s: %,d bytes in %d ms%n", out, Files.size(out), (System.nanoTime() - t0) / 1_000_000);
+                Path ranges = dir.resolve(ActivationRanges.FILE);
+                if (Files.isRegularFile(ranges)) {
+                    long t1 = System.nanoTime();
+                    Path int8 = dir.resolve(Precision.INT8.onnxName(name));
+                    OnnxInt8Export.write(model.getBlock(), new Shape(3, metadata.inputSize, metadata.inputSize),
+                            OnnxExport.metadata(metadata, CifarTranslatorFactory.synset(model)),
+                            ActivationRanges.read(ranges), int8);
+                    System.out.printf(java.util.Locale.ROOT, "%s: %,d bytes in %d ms%n", int8, Files.size(int8),
+                            (System.nanoTime() - t1) / 1_000_000);
+                }
             }
         }
     }

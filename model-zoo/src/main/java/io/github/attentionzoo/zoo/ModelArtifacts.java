@@ -86,8 +86,11 @@ public final class ModelArtifacts {
         if (Files.isRegularFile(named)) {
             return named;
         }
+        String int8 = Precision.INT8.onnxName("");
         try (Stream<Path> s = Files.list(dir)) {
-            List<Path> all = s.filter(p -> p.getFileName().toString().endsWith(".onnx") && Files.isRegularFile(p)).toList();
+            // An int8 file is never taken for the float model: int8 is asked for by name.
+            List<Path> all = s.filter(p -> p.getFileName().toString().endsWith(".onnx")
+                    && !p.getFileName().toString().endsWith(int8) && Files.isRegularFile(p)).toList();
             if (all.size() > 1) {
                 throw new IOException(dir + ": holds " + all.size() + " .onnx files and none is named "
                         + named.getFileName() + "; keep one");
@@ -110,8 +113,33 @@ public final class ModelArtifacts {
      * @throws IOException naming the file and what is wrong with it
      */
     public static Model loadOnnx(Path dir, Device device, Map<String, ?> options) throws IOException {
+        return loadOnnx(dir, device, options, Precision.FP32);
+    }
+
+    /**
+     * Loads a model directory's ONNX file of a precision on ONNX Runtime: {@code ARCH.onnx} (as
+     * {@link #loadOnnx(Path, Device, Map)}) or {@code ARCH-int8.onnx}.
+     *
+     * @param dir the model directory
+     * @param device the device, or null for the engine's default
+     * @param options ONNX Runtime session options over {@link #onnxOptions}'s (may be null)
+     * @param precision which of the directory's files to load
+     * @return the model, ready for inference
+     * @throws IOException naming the file and what is wrong with it
+     */
+    public static Model loadOnnx(Path dir, Device device, Map<String, ?> options, Precision precision)
+            throws IOException {
         ModelMetadata metadata = ModelMetadata.read(dir);
-        Path file = findOnnx(dir, metadata.architecture);
+        Path file;
+        if (precision == Precision.INT8) {
+            file = dir.resolve(precision.onnxName(metadata.architecture));
+            if (!Files.isRegularFile(file)) {
+                throw new NoSuchFileException(file.toString(), null, "no int8 model: export one with export-onnx"
+                        + " --precision int8");
+            }
+        } else {
+            file = findOnnx(dir, metadata.architecture);
+        }
         if (file == null) {
             throw new NoSuchFileException(dir.toString(), null, "no .onnx file: export the model to ONNX first");
         }
@@ -235,7 +263,21 @@ public final class ModelArtifacts {
      *     so that {@link AtomicFiles#writeDirectory} does not report a write that went well as failed
      */
     public static void checkLoads(Path written, Path target, String engine) {
-        try (Model check = ONNX_RUNTIME.equals(engine) ? loadOnnx(written, null, null) : load(written, null)) {
+        checkLoads(written, target, engine, Precision.FP32);
+    }
+
+    /**
+     * Loads a model directory just written, at a precision, before it replaces {@code target}.
+     *
+     * @param written the complete directory, not yet renamed
+     * @param target where it is going, the name messages use
+     * @param engine {@link #PYTORCH} or {@link #ONNX_RUNTIME}
+     * @param precision the precision the directory is for (int8 on ONNX Runtime only)
+     * @throws java.io.UncheckedIOException naming {@code target} and what does not load
+     */
+    public static void checkLoads(Path written, Path target, String engine, Precision precision) {
+        try (Model check = ONNX_RUNTIME.equals(engine) ? loadOnnx(written, null, null, precision)
+                : load(written, null)) {
             check.getName();
         } catch (IOException | RuntimeException e) {
             String reason = e.getMessage() == null ? e.getClass().getSimpleName() : Messages.firstLine(e.getMessage());
@@ -269,9 +311,30 @@ public final class ModelArtifacts {
      */
     public static void writeDescription(Path dir, ModelMetadata metadata, List<String> synset, String engine)
             throws IOException {
+        writeDescription(dir, metadata, synset, engine, Precision.FP32);
+    }
+
+    /**
+     * Writes everything of a model directory but its network, for serving on an engine in a
+     * precision: an int8 directory is served from its {@code ARCH-int8.onnx}.
+     *
+     * @param dir the directory
+     * @param metadata the metadata
+     * @param synset the class names
+     * @param engine {@link #PYTORCH} or {@link #ONNX_RUNTIME}
+     * @param precision which ONNX file DJL Serving loads
+     * @throws IOException when writing fails
+     */
+    public static void writeDescription(Path dir, ModelMetadata metadata, List<String> synset, String engine,
+            Precision precision) throws IOException {
         metadata.write(dir);
         Files.write(dir.resolve(SYNSET), synset, StandardCharsets.UTF_8);
-        Files.writeString(dir.resolve(SERVING_PROPERTIES), servingProperties(metadata, engine), StandardCharsets.UTF_8);
+        String properties = servingProperties(metadata, engine);
+        if (precision == Precision.INT8) {
+            properties = properties.replace("option.modelName=" + metadata.architecture + "\n",
+                    "option.modelName=" + Precision.INT8.onnxName(metadata.architecture).replaceFirst("\\.onnx$", "") + "\n");
+        }
+        Files.writeString(dir.resolve(SERVING_PROPERTIES), properties, StandardCharsets.UTF_8);
     }
 
     /**

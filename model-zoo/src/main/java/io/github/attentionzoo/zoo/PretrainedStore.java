@@ -32,6 +32,11 @@ public final class PretrainedStore {
     /** Where the weights sit in the jar. */
     public static final String RESOURCES = "/io/github/attentionzoo/zoo/pretrained/";
 
+    /** The calibration ranges the int8 file was made from (interop.ActivationRanges' file; zoo cannot name it). */
+    private static final String RANGES = "int8-ranges.txt";
+    /** The stamp of the int8 files in an installed directory, beside the weights' own. */
+    private static final String INT8_STAMP = ".attentionzoo-int8";
+
     private static final Logger LOGGER = LoggerFactory.getLogger(PretrainedStore.class);
     /** Far in the future, so that DJL's remote-repository cache never asks the network about our models. */
     private static final String NEVER_STALE = "2999-01-01T00:00:00.000Z";
@@ -109,6 +114,8 @@ public final class PretrainedStore {
         }
         byte[] params = null;
         byte[] onnx = null;
+        byte[] int8 = null;
+        byte[] ranges = null;
         ModelMetadata metadata = shippedMetadata(name);
         if (metadata != null) {
             try (InputStream in = resource(name, paramsName(name)).openStream()) {
@@ -120,17 +127,38 @@ public final class PretrainedStore {
                     onnx = in.readAllBytes();
                 }
             }
+            URL int8Url = resource(name, Precision.INT8.onnxName(name));
+            if (int8Url != null) {
+                try (InputStream in = int8Url.openStream()) {
+                    int8 = in.readAllBytes();
+                }
+            }
+            URL rangesUrl = resource(name, RANGES);
+            if (rangesUrl != null) {
+                try (InputStream in = rangesUrl.openStream()) {
+                    ranges = in.readAllBytes();
+                }
+            }
         } else {
             metadata = ModelMetadata.untrained(name);
         }
         String stamp = params == null ? "untrained" : sha256(params) + (onnx == null ? "" : " onnx " + sha256(onnx));
+        // The int8 files carry their own stamp, so that the float install stays what a zoo version
+        // without int8 writes too: two versions sharing this cache then never rewrite it in turn.
+        String int8Stamp = int8 == null ? null : sha256(int8) + (ranges == null ? "" : " ranges " + sha256(ranges));
         Path stampFile = dir.resolve(".attentionzoo-weights");
         if (Files.isRegularFile(stampFile) && Files.readString(stampFile).equals(stamp)) {
+            if (int8Stamp != null) {
+                addInt8(dir, name, int8, ranges, int8Stamp);
+            }
+            writeRepositoryMetadata(name);
             INSTALLED.put(name, dir);
             return dir;
         }
         final byte[] weights = params;
         final byte[] graph = onnx;
+        final byte[] quantized = int8;
+        final byte[] calibration = ranges;
         final ModelMetadata md = metadata;
         AtomicFiles.writeDirectory(dir, tmp -> {
             if (weights != null) {
@@ -139,13 +167,45 @@ public final class PretrainedStore {
             if (graph != null) {
                 Files.write(tmp.resolve(onnxName(name)), graph);
             }
+            if (quantized != null) {
+                Files.write(tmp.resolve(Precision.INT8.onnxName(name)), quantized);
+            }
+            if (calibration != null) {
+                Files.write(tmp.resolve(RANGES), calibration);
+            }
             ModelArtifacts.writeDescription(tmp, md, CifarTranslator.CLASSES);
             Files.writeString(tmp.resolve(".attentionzoo-weights"), stamp);
+            if (int8Stamp != null) {
+                Files.writeString(tmp.resolve(INT8_STAMP), int8Stamp);
+            }
         });
         INSTALLED.put(name, dir);
-        AtomicFiles.write(cacheRoot().resolve(name).resolve("metadata.json"),
-                out -> out.write(repositoryMetadata(name).getBytes(StandardCharsets.UTF_8)));
+        writeRepositoryMetadata(name);
         return dir;
+    }
+
+    /** Adds or replaces the int8 file and its ranges in an installed directory, each atomically. */
+    private static void addInt8(Path dir, String name, byte[] int8, byte[] ranges, String int8Stamp) throws IOException {
+        Path stamp = dir.resolve(INT8_STAMP);
+        Path file = dir.resolve(Precision.INT8.onnxName(name));
+        if (Files.isRegularFile(stamp) && Files.isRegularFile(file) && Files.readString(stamp).equals(int8Stamp)) {
+            return;
+        }
+        AtomicFiles.write(file, out -> out.write(int8));
+        if (ranges != null) {
+            AtomicFiles.write(dir.resolve(RANGES), out -> out.write(ranges));
+        }
+        AtomicFiles.write(stamp, out -> out.write(int8Stamp.getBytes(StandardCharsets.UTF_8)));
+    }
+
+    /** Writes the model's repository metadata unless the cache already holds this very text. */
+    private static void writeRepositoryMetadata(String name) throws IOException {
+        Path file = cacheRoot().resolve(name).resolve("metadata.json");
+        byte[] text = repositoryMetadata(name).getBytes(StandardCharsets.UTF_8);
+        // A cache written by an earlier version may describe fewer artifacts than this jar ships.
+        if (!Files.isRegularFile(file) || !java.util.Arrays.equals(Files.readAllBytes(file), text)) {
+            AtomicFiles.write(file, out -> out.write(text));
+        }
     }
 
     /**
@@ -173,22 +233,36 @@ public final class PretrainedStore {
                 + "  \"description\": \"" + spec.description() + "\",\n"
                 + "  \"lastUpdated\": \"" + NEVER_STALE + "\",\n"
                 + "  \"artifacts\": [\n"
-                + "    {\n"
+                // DJL takes the first artifact the filters match: fp32 first, so it stays the default.
+                + artifact(name, Precision.FP32)
+                + (resource(name, Precision.INT8.onnxName(name)) == null ? "" : ",\n" + artifact(name, Precision.INT8))
+                + "\n"
+                + "  ]\n"
+                + "}\n";
+    }
+
+    /**
+     * One artifact of a model's repository metadata. Both precisions live in the same directory;
+     * the {@code precision} property is what {@code optFilter("precision", "int8")} matches, and
+     * {@code modelName} picks the ONNX file.
+     */
+    private static String artifact(String name, Precision precision) {
+        String file = precision.onnxName(name).replaceFirst("\\.onnx$", "");
+        return "    {\n"
                 + "      \"version\": \"" + VERSION + "\",\n"
                 + "      \"snapshot\": false,\n"
                 + "      \"name\": \"\",\n"
-                + "      \"properties\": {\"dataset\": \"cifar10\"},\n"
+                + "      \"properties\": {\"dataset\": \"cifar10\", \"" + Precision.KEY + "\": \"" + precision + "\"},\n"
                 + "      \"arguments\": {\n"
-                + "        \"blockFactory\": \"" + ZooBlockFactory.class.getName() + "\",\n"
+                // int8 exists on ONNX Runtime only: no block factory, so PyTorch finds no network to build.
+                + (precision == Precision.FP32 ? "        \"blockFactory\": \"" + ZooBlockFactory.class.getName() + "\",\n" : "")
                 + "        \"translatorFactory\": \"" + CifarTranslatorFactory.class.getName() + "\"\n"
                 + "      },\n"
                 // Read by ONNX Runtime alone (PyTorch ignores them): the session settings measured fastest.
-                + "      \"options\": {\"modelName\": \"" + name + "\", \"optLevel\": \"ALL_OPT\","
+                + "      \"options\": {\"modelName\": \"" + file + "\", \"optLevel\": \"ALL_OPT\","
                 + " \"executionMode\": \"SEQUENTIAL\", \"interOpNumThreads\": \"1\"},\n"
                 + "      \"files\": {}\n"
-                + "    }\n"
-                + "  ]\n"
-                + "}\n";
+                + "    }";
     }
 
     private static String sha256(byte[] data) {

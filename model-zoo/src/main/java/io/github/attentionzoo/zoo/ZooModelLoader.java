@@ -23,6 +23,10 @@ import java.util.Map;
  * {@code optOption("pretrained", "false")} (any {@code num_classes}, {@code reduction}, ...
  * given as Criteria arguments). A model whose weights do not ship says so rather than handing out
  * random weights.
+ *
+ * <p>The shipped models also load as int8 on ONNX Runtime: {@code optFilter("precision", "int8")},
+ * the way DJL's own zoos select an artifact's variants by its properties ({@code
+ * optOption("precision", "int8")} is taken too). fp32 is the default.
  */
 public class ZooModelLoader implements ModelLoader {
 
@@ -78,6 +82,24 @@ public class ZooModelLoader implements ModelLoader {
         return value == null || !"false".equalsIgnoreCase(value.toString().trim());
     }
 
+    /**
+     * The precision the criteria ask for: the {@code precision} filter, else option, else fp32.
+     *
+     * @param criteria the criteria
+     * @return the precision
+     * @throws ModelNotFoundException when the value is neither fp32 nor int8
+     */
+    static Precision precision(Criteria<?, ?> criteria) throws ModelNotFoundException {
+        Object filter = criteria.getFilters() == null ? null : criteria.getFilters().get(Precision.KEY);
+        Object option = criteria.getOptions() == null ? null : criteria.getOptions().get(Precision.KEY);
+        Object value = filter != null ? filter : option;
+        try {
+            return Precision.parse(value == null ? null : value.toString());
+        } catch (IllegalArgumentException e) {
+            throw new ModelNotFoundException(e.getMessage(), e);
+        }
+    }
+
     /** {@inheritDoc} */
     @Override
     public <I, O> ZooModel<I, O> loadModel(Criteria<I, O> criteria)
@@ -95,6 +117,10 @@ public class ZooModelLoader implements ModelLoader {
             arguments.putAll(criteria.getArguments());
         }
         String engine = criteria.getEngine() == null ? ModelArtifacts.PYTORCH : criteria.getEngine();
+        Precision precision = precision(criteria);
+        if (precision == Precision.INT8 && !engine.equals(ModelArtifacts.ONNX_RUNTIME)) {
+            throw new ModelNotFoundException("'" + name + "' runs in int8 on OnnxRuntime only: add optEngine(\"OnnxRuntime\")");
+        }
         Model model;
         if (engine.equals(ModelArtifacts.ONNX_RUNTIME)) {
             if (!wantsPretrained(criteria) || !PretrainedStore.hasWeights(name)) {
@@ -102,7 +128,17 @@ public class ZooModelLoader implements ModelLoader {
                         + " directories; '" + name + "' " + (PretrainedStore.hasWeights(name) ? "untrained" : "ships no"
                         + " weights") + ": load it on PyTorch, or export a trained one to ONNX");
             }
-            model = ModelArtifacts.loadOnnx(PretrainedStore.install(name), criteria.getDevice(), criteria.getOptions());
+            Map<String, Object> options = new HashMap<>();
+            if (criteria.getOptions() != null) {
+                options.putAll(criteria.getOptions());
+            }
+            // Not a session option: ONNX Runtime would refuse it.
+            options.remove(Precision.KEY);
+            Path dir = PretrainedStore.install(name);
+            if (precision == Precision.INT8 && !java.nio.file.Files.isRegularFile(dir.resolve(precision.onnxName(name)))) {
+                throw new ModelNotFoundException("no int8 model ships for '" + name + "'");
+            }
+            model = ModelArtifacts.loadOnnx(dir, criteria.getDevice(), options, precision);
         } else if (!engine.equals(ModelArtifacts.PYTORCH)) {
             throw new ModelNotFoundException("attentionzoo models run on PyTorch or OnnxRuntime, not " + engine);
         } else if (wantsPretrained(criteria)) {

@@ -79,6 +79,22 @@ class OnnxRuntimeZooTest {
             assertEquals("OnnxRuntime", model.getNDManager().getEngine().getEngineName());
             assertEquals(10, predictor.predict(images.get(0)).items().size());
         }
+        // int8 is asked for by filter, as DJL's zoos pick an artifact's variants, and classifies as fp32 does.
+        Criteria<Image, Classifications> int8 = Criteria.builder().setTypes(Image.class, Classifications.class)
+                .optModelUrls("djl://" + AttentionZoo.GROUP_ID + "/se_resnet20").optEngine("OnnxRuntime")
+                .optFilter(Precision.KEY, "int8").build();
+        try (ZooModel<Image, Classifications> quantized = int8.loadModel();
+                ZooModel<Image, Classifications> model = criteria("se_resnet20", "OnnxRuntime").loadModel();
+                Predictor<Image, Classifications> q = quantized.newPredictor();
+                Predictor<Image, Classifications> f = model.newPredictor()) {
+            List<Classifications> a = q.batchPredict(images);
+            List<Classifications> b = f.batchPredict(images);
+            int same = 0;
+            for (int i = 0; i < images.size(); i++) {
+                same += a.get(i).best().getClassName().equals(b.get(i).best().getClassName()) ? 1 : 0;
+            }
+            assertTrue(same >= 95, "int8 agrees with fp32 on " + same + " of 100 images");
+        }
         assertFalse(Files.readString(Path.of("/proc/self/maps")).contains("libtorch"),
                 "ONNX Runtime's path loaded libtorch");
     }

@@ -41,7 +41,10 @@ final class ImageBytes {
      * @throws IOException when the bytes are empty, not an image, or corrupt
      */
     static Image decode(byte[] bytes, int maxSide) throws IOException {
-        if (bytes == null || bytes.length == 0) {
+        if (bytes == null) {
+            throw new IOException("no content (a null value, or a file too large to read)");
+        }
+        if (bytes.length == 0) {
             throw new IOException("empty file");
         }
         // A memory-backed stream: ImageIO's default for a stream is a temporary file per image.

@@ -32,14 +32,33 @@ final class FileBytes {
      * @throws UncheckedIOException when the file cannot be read, with the file system's own words
      */
     static byte[] read(String path, HadoopConf conf) throws IOException {
+        if (ImageFiles.isLocal(path)) {
+            // Java's own file API: Hadoop's local file system looks for a checksum file beside each file, and
+            // builds that name with a parser that takes a colon in it for a scheme.
+            java.nio.file.Path file = ImageFiles.localPath(path);
+            try (java.nio.channels.SeekableByteChannel channel = java.nio.file.Files.newByteChannel(file)) {
+                checkSize(channel.size());
+                java.nio.ByteBuffer bytes = java.nio.ByteBuffer.allocate((int) channel.size());
+                while (bytes.hasRemaining() && channel.read(bytes) >= 0) {
+                    // reads until full or the end
+                }
+                return bytes.hasRemaining() ? java.util.Arrays.copyOf(bytes.array(), bytes.position()) : bytes.array();
+            } catch (TooLarge e) {
+                throw e;
+            } catch (java.nio.file.FileSystemException e) {
+                throw new UncheckedIOException(file + " (" + (e.getReason() != null ? e.getReason()
+                        : e instanceof java.nio.file.AccessDeniedException ? "Permission denied"
+                        : e instanceof java.nio.file.NoSuchFileException ? "No such file or directory"
+                        : e.getClass().getSimpleName()) + ")", e);
+            } catch (IOException e) {
+                throw new UncheckedIOException(file + " (" + e.getMessage() + ")", e);
+            }
+        }
         Path file = ImageFiles.hadoopPath(path);
         try {
             FileSystem fs = file.getFileSystem(conf == null ? new Configuration() : conf.get());
             FileStatus status = fs.getFileStatus(file);
-            if (status.getLen() > MAX_BYTES) {
-                throw new TooLarge(String.format(Locale.ROOT, "%,d bytes; image files of at most %,d bytes are read",
-                        status.getLen(), MAX_BYTES));
-            }
+            checkSize(status.getLen());
             byte[] bytes = new byte[(int) status.getLen()];
             try (FSDataInputStream in = fs.open(file)) {
                 in.readFully(0, bytes);
@@ -50,6 +69,13 @@ final class FileBytes {
         } catch (IOException e) {
             String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
             throw new UncheckedIOException(message.contains(file.toUri().getPath()) ? message : path + ": " + message, e);
+        }
+    }
+
+    private static void checkSize(long length) throws TooLarge {
+        if (length > MAX_BYTES) {
+            throw new TooLarge(String.format(Locale.ROOT, "%,d bytes; image files of at most %,d bytes are read",
+                    length, MAX_BYTES));
         }
     }
 

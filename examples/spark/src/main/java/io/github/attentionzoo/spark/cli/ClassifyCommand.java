@@ -98,6 +98,9 @@ final class ClassifyCommand implements Callable<Integer> {
             builder.modelDir(model.dir);
         }
         builder.build();
+        if (master != null) {
+            Sessions.checkMaster(master);
+        }
         Map<String, String> settings = Sessions.settings(master, conf);
         String effective = settings.getOrDefault("spark.master", System.getProperty("spark.master", "local[*]"));
         Sessions.checkMaster(effective);

@@ -19,7 +19,7 @@ final class Errors {
 
     /** The first line of a message. */
     static String firstLine(String message) {
-        return message == null ? "" : message.lines().findFirst().orElse(message);
+        return io.github.attentionzoo.io.Messages.firstLine(message);
     }
 
     static String describe(Throwable e) {

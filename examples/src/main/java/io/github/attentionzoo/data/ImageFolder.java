@@ -1,5 +1,7 @@
 package io.github.attentionzoo.data;
 
+import io.github.attentionzoo.io.ImageDecoder;
+
 import ai.djl.modality.cv.Image;
 
 import java.awt.Graphics2D;
@@ -112,8 +114,7 @@ public record ImageFolder(CifarRecords train, CifarRecords test, List<String> cl
     private static List<Path> images(Path classDir) throws IOException {
         List<Path> files;
         try (Stream<Path> s = Files.list(classDir)) {
-            files = s.filter(p -> p.getFileName().toString().toLowerCase(Locale.ROOT)
-                    .matches(".*\\.(png|jpe?g|bmp|gif)")).sorted().toList();
+            files = s.filter(p -> ImageDecoder.isImageName(p.getFileName().toString())).sorted().toList();
         }
         if (files.isEmpty()) {
             // It would become a class no image teaches, and every answer could be that class.

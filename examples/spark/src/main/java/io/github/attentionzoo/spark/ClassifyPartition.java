@@ -69,7 +69,7 @@ final class ClassifyPartition implements MapPartitionsFunction<Row, Row> {
     /** The shortest side worth decoding: the translator shrinks every image to the model's input anyway. */
     static int maxSide(ZooModel<Image, Classifications> model) {
         String size = model.getProperty("attentionzoo.input_size");
-        return 4 * (size == null ? 32 : Integer.parseInt(size));
+        return io.github.attentionzoo.io.ImageDecoder.decodeSide(size == null ? 32 : Integer.parseInt(size));
     }
 
     /** Pulls {@code batchSize} rows at a time, classifies them together, and hands the results out in order. */

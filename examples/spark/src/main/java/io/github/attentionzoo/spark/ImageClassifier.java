@@ -1,7 +1,6 @@
 package io.github.attentionzoo.spark;
 
 import ai.djl.engine.Engine;
-import io.github.attentionzoo.zoo.Architectures;
 import io.github.attentionzoo.zoo.PretrainedStore;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.ml.Transformer;
@@ -488,11 +487,7 @@ public final class ImageClassifier extends Transformer implements DefaultParamsW
                         + (model == null ? "neither" : "both"));
             }
             if (model != null) {
-                Architectures.spec(model);
-                if (!PretrainedStore.hasWeights(model)) {
-                    throw new IllegalArgumentException("no pretrained weights ship for '" + model
-                            + "'; train it (attentionzoo train --model " + model + ") and give its model directory");
-                }
+                PretrainedStore.requireWeights(model);
             }
             if (batchSize < 1) {
                 throw new IllegalArgumentException("the batch size must be at least 1, got " + batchSize);

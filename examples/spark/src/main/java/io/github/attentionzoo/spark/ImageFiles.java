@@ -36,7 +36,6 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.EnumSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -133,7 +132,7 @@ public final class ImageFiles {
      * @return true for an image file's name
      */
     public static boolean isImageName(String name) {
-        return name.toLowerCase(Locale.ROOT).matches(".*\\.(png|jpe?g|bmp|gif)");
+        return io.github.attentionzoo.io.ImageDecoder.isImageName(name);
     }
 
     /** Hidden names (a leading dot) stay hidden, as in most file managers; the docs say so. */

@@ -64,9 +64,12 @@ public final class ImageClassifier extends Transformer implements DefaultParamsW
      */
     public static final int DEFAULT_BATCH_SIZE = 32;
     /**
-     * The file names {@link #readImages} reads (Hadoop glob syntax): PNG, JPEG, BMP and GIF, in
-     * any letter case.
+     * The image file names as a Hadoop glob, for a {@code binaryFile} source of your own.
+     *
+     * @deprecated {@link #readImages} and {@link #listImages} no longer read through a glob;
+     *     {@code io.github.attentionzoo.io.ImageDecoder.isImageName} is the rule they apply.
      */
+    @Deprecated
     public static final String IMAGE_FILES =
             "*.{[pP][nN][gG],[jJ][pP][gG],[jJ][pP][eE][gG],[bB][mM][pP],[gG][iI][fF]}";
 

@@ -110,19 +110,31 @@ final class Locations {
         } else {
             checkOverlapAsText(output, input, conf);
         }
-        Path out = hadoopPath(output);
-        FileSystem fs = out.getFileSystem(conf);
-        FileStatus status;
-        try {
-            status = fs.getFileStatus(out);
-        } catch (FileNotFoundException e) {
-            return false;
+        boolean directory;
+        boolean marked;
+        if (!isRemote(output)) {
+            // Java's file API: a local path is judged before Spark, or Hadoop's logging, starts.
+            java.nio.file.Path out = ImageFiles.localPath(output);
+            if (!Files.exists(out) && !Files.isSymbolicLink(out)) {
+                return false;
+            }
+            directory = Files.isDirectory(out);
+            marked = Files.isRegularFile(out.resolve(MARKER));
+        } else {
+            Path out = hadoopPath(output);
+            FileSystem fs = out.getFileSystem(conf);
+            try {
+                directory = fs.getFileStatus(out).isDirectory();
+            } catch (FileNotFoundException e) {
+                return false;
+            }
+            marked = fs.exists(new Path(out, MARKER));
         }
         if (!force) {
             throw new IllegalArgumentException("--output " + output + ": exists; choose another path, or pass --force"
                     + " to replace it");
         }
-        if (!status.isDirectory() || !fs.exists(new Path(out, MARKER))) {
+        if (!directory || !marked) {
             throw new IllegalArgumentException("--output " + output + ": exists and is not an output of classify (it"
                     + " has no " + MARKER + " file); --force replaces only those, so choose another path");
         }

@@ -36,6 +36,10 @@ class SparkFileSafetyTest {
 
     @BeforeAll
     static void images() throws Exception {
+        // The test JVM's logging starts here, not inside a run whose stderr a test reads (the command's own JVM
+        // has a quiet configuration of its own, which ClassifyCommandIT checks).
+        org.slf4j.LoggerFactory.getLogger(SparkFileSafetyTest.class);
+        org.apache.hadoop.fs.FileSystem.getLocal(new org.apache.hadoop.conf.Configuration());
         dir = SparkTestSupport.freshDir("spark-file-safety-test");
         sample = dir.resolve("sample");
         CifarPngs.write(SparkTestSupport.cifarSample(), sample, 3);

@@ -150,6 +150,10 @@ final class ClassifyCommand implements Callable<Integer> {
                 writer.save(output);
             } catch (Exception e) {
                 // Scala throws SparkException, a checked exception, through Java signatures that declare none.
+                // Tasks of the failed job may still be running, and each writes under the output until it stops:
+                // removed before then, the output could come back without its marker.
+                spark.sparkContext().cancelAllJobs();
+                awaitIdle(spark);
                 Locations.release(output, hadoop);
                 throw e;
             } finally {
@@ -164,6 +168,15 @@ final class ClassifyCommand implements Callable<Integer> {
                     seconds, total / seconds, retried);
         }
         return 0;
+    }
+
+    /** Waits, up to a minute, until no executor runs a task. */
+    private static void awaitIdle(SparkSession spark) throws InterruptedException {
+        long deadline = System.nanoTime() + 60_000_000_000L;
+        while (System.nanoTime() < deadline && java.util.Arrays.stream(
+                spark.sparkContext().statusTracker().getExecutorInfos()).anyMatch(e -> e.numRunningTasks() > 0)) {
+            Thread.sleep(100);
+        }
     }
 
     /** The input's image files, refused when there are none. */

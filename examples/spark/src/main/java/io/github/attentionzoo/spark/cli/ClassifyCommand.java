@@ -191,6 +191,16 @@ final class ClassifyCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--input " + input + ": " + (Locations.isGlob(input) ? "matches no files"
                     : "holds no image files (.png, .jpg, .jpeg, .bmp, .gif)"));
         }
+        if (!Locations.isRemote(input)) {
+            // Said before Spark starts: a job would fail on the first such file, with others' tasks half done.
+            List<String> unreadable = files.stream().map(f -> ImageFiles.localPath(f.path()))
+                    .filter(p -> !Files.isReadable(p)).map(Path::toString).toList();
+            if (!unreadable.isEmpty()) {
+                throw new IllegalArgumentException(unreadable.get(0) + " (Permission denied)" + (unreadable.size() == 1
+                        ? "" : String.format(Locale.ROOT, "; %,d files under --input %s cannot be read",
+                        unreadable.size(), input)));
+            }
+        }
         return files;
     }
 

@@ -24,7 +24,8 @@ for f in attentionzoo-spark.jar attentionzoo-spark-job.jar test-classes spark-ja
         exit 1
     fi
 done
-cp="$target/test-classes:$target/classes:$target/lib/*"
+# lib/ holds Spark; the engines, their natives and the zoo are in the job jar.
+cp="$target/test-classes:$target/classes:$target/attentionzoo-spark-job.jar:$target/lib/*"
 java=(java -Xmx2g -Dai.djl.offline=true -Dai.djl.pytorch.num_interop_threads=1)
 export OMP_WAIT_POLICY=PASSIVE
 pids=()

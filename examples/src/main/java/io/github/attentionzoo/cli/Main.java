@@ -8,8 +8,6 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine;
 
-import java.io.PrintWriter;
-
 /**
  * The {@code attentionzoo} command line. Errors print one line naming the problem and exit with a
  * non-zero status; {@code --verbose} adds the stack trace.
@@ -69,32 +67,7 @@ public final class Main implements Runnable {
      * @return 0 on success, 1 on an error while running, 2 on bad arguments
      */
     public static int execute(String... args) {
-        CommandLine cli = new CommandLine(new Main());
-        cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
-            PrintWriter err = commandLine.getErr();
-            boolean verbose = parseResult.hasMatchedOption("--verbose")
-                    || parseResult.subcommands().stream().anyMatch(p -> p.hasMatchedOption("--verbose"));
-            if (verbose) {
-                e.printStackTrace(err);
-            } else {
-                err.println("error: " + Errors.describe(e));
-            }
-            err.flush();
-            return 1;
-        });
-        cli.setExecutionStrategy(parseResult -> {
-            OptionRanges.check(parseResult);
-            return new CommandLine.RunLast().execute(parseResult);
-        });
-        // A bad option is one line too, naming the option; the usage is one --help away.
-        cli.setParameterExceptionHandler((e, ignored) -> {
-            PrintWriter err = e.getCommandLine().getErr();
-            err.println("error: " + Errors.firstLine(e.getMessage()) + " (see: attentionzoo "
-                    + e.getCommandLine().getCommandName().replace("attentionzoo", "").strip() + " --help)");
-            err.flush();
-            return 2;
-        });
-        return cli.execute(args);
+        return Launcher.execute(new CommandLine(new Main()), args);
     }
 
     /**

@@ -54,9 +54,10 @@ final class ModelSource {
             return choice.modelDir;
         }
         Architectures.spec(choice.model);
-        if (!PretrainedStore.hasWeights(choice.model)) {
-            throw new IllegalArgumentException("--model " + choice.model + ": no pretrained weights ship for it yet;"
-                    + " train it (attentionzoo train --model " + choice.model + ") and pass --model-dir");
+        try {
+            PretrainedStore.requireWeights(choice.model);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("--model " + choice.model + ": " + e.getMessage() + " (--model-dir)", e);
         }
         return PretrainedStore.install(choice.model);
     }

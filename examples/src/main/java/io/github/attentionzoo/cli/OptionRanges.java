@@ -59,7 +59,8 @@ final class OptionRanges {
             Map.entry("--input-size", whole(8, 2048)),
             Map.entry("--infer", whole(0, 100_000_000)),
             Map.entry("--train", whole(0, 100_000_000)),
-            Map.entry("--every", whole(1, 100_000_000)));
+            Map.entry("--every", whole(1, 100_000_000)),
+            Map.entry("--progress", whole(0, 86_400)));
 
     private OptionRanges() {}
 

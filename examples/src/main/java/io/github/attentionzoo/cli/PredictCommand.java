@@ -38,7 +38,7 @@ final class PredictCommand implements Callable<Integer> {
                 Predictor<Image, Classifications> predictor = model.newPredictor(
                         CifarTranslator.build(metadata.inputSize, CifarTranslatorFactory.synset(model), 5))) {
             for (Path file : files) {
-                Image image = Images.read(file, 4 * metadata.inputSize);
+                Image image = Images.read(file, io.github.attentionzoo.io.ImageDecoder.decodeSide(metadata.inputSize));
                 Classifications result = predictor.predict(image);
                 System.out.println(file + ":");
                 for (Classifications.Classification c : result.topK(5)) {

@@ -1,5 +1,7 @@
 package io.github.attentionzoo.data;
 
+import io.github.attentionzoo.io.ImageDecoder;
+
 import ai.djl.modality.cv.Image;
 
 import java.awt.Graphics2D;
@@ -153,8 +155,8 @@ public record ImageFolder(CifarRecords train, CifarRecords test, List<String> cl
         List<Path> files;
         // Links to directories are not followed, so a link to a parent cannot make the walk endless.
         try (Stream<Path> s = Files.walk(classDir, MAX_DEPTH)) {
-            files = s.filter(p -> p.getFileName().toString().toLowerCase(Locale.ROOT)
-                    .matches(".*\\.(png|jpe?g|bmp|gif)") && !Files.isDirectory(p)).sorted().toList();
+            files = s.filter(p -> ImageDecoder.isImageName(p.getFileName().toString()) && !Files.isDirectory(p))
+                    .sorted().toList();
         }
         if (files.isEmpty()) {
             // It would become a class no image teaches, and every answer could be that class.

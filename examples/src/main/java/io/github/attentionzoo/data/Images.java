@@ -1,35 +1,24 @@
 package io.github.attentionzoo.data;
 
 import ai.djl.modality.cv.Image;
-import ai.djl.modality.cv.ImageFactory;
 import io.github.attentionzoo.io.AtomicFiles;
+import io.github.attentionzoo.io.ImageDecoder;
 import javax.imageio.ImageIO;
-import javax.imageio.ImageReadParam;
-import javax.imageio.ImageReader;
 import javax.imageio.stream.ImageInputStream;
 
-import java.awt.Graphics2D;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
-import java.util.Locale;
-import java.util.stream.Stream;
 
 /**
  * Reads image files for prediction with bounded memory: a large image is subsampled while it is
  * decoded (never held at full size), and grayscale, palette or alpha images become plain RGB.
  */
 public final class Images {
-
-    /** The file names an image folder's images have. */
-    private static final java.util.regex.Pattern IMAGE_NAME =
-            java.util.regex.Pattern.compile("(?i).*\\.(png|jpe?g|bmp|gif)");
 
     /**
      * Expands the paths a user named: a directory stands for the images directly in it, sorted.
@@ -47,7 +36,7 @@ public final class Images {
             }
             try (java.util.stream.Stream<Path> s = Files.list(p)) {
                 List<Path> images = s.filter(f -> Files.isRegularFile(f)
-                        && IMAGE_NAME.matcher(f.getFileName().toString()).matches()).sorted().toList();
+                        && ImageDecoder.isImageName(f.getFileName().toString())).sorted().toList();
                 if (images.isEmpty()) {
                     throw new NoSuchFileException(p.toString(), null, "directory holds no PNG, JPEG, BMP or GIF image");
                 }
@@ -57,23 +46,12 @@ public final class Images {
         return files;
     }
 
-    /** The largest side an image header may declare; PNG allows 2^31, no photograph comes near 2^15. */
-    public static final int MAX_SIDE = 32_768;
-    /** The most pixels an image header may declare (a 16k x 16k image). */
-    public static final long MAX_PIXELS = 1L << 28;
-    /** The most pixels decoded into memory (4 MiB of RGB ints is 16 MiB); larger images are subsampled. */
-    static final long MAX_DECODED = 1L << 22;
+    /** The largest side an image header may declare ({@link ImageDecoder#MAX_SIDE}). */
+    public static final int MAX_SIDE = ImageDecoder.MAX_SIDE;
+    /** The most pixels an image header may declare ({@link ImageDecoder#MAX_PIXELS}). */
+    public static final long MAX_PIXELS = ImageDecoder.MAX_PIXELS;
 
     private Images() {}
-
-    /** An image whose header declares more pixels than are read; its message names the file. */
-    private static final class TooLarge extends IOException {
-        private static final long serialVersionUID = 1L;
-
-        TooLarge(String message) {
-            super(message);
-        }
-    }
 
     /**
      * Reads an image, subsampled so that neither side much exceeds {@code maxSide}.
@@ -91,35 +69,9 @@ public final class Images {
             throw new FileSystemException(file.toString(), null, "is " + AtomicFiles.kind(file) + ", not an image file");
         }
         try (ImageInputStream in = ImageIO.createImageInputStream(file.toFile())) {
-            Iterator<ImageReader> readers = in == null ? null : ImageIO.getImageReaders(in);
-            if (readers == null || !readers.hasNext()) {
-                throw new IOException(file + ": not a readable image (PNG, JPEG, BMP or GIF expected)");
-            }
-            ImageReader reader = readers.next();
-            try {
-                reader.setInput(in, true, true);
-                int w = reader.getWidth(0);
-                int h = reader.getHeight(0);
-                // The header's size, checked before any pixel is decoded: a few bytes can declare gigapixels.
-                if (w <= 0 || h <= 0 || w > MAX_SIDE || h > MAX_SIDE || (long) w * h > MAX_PIXELS) {
-                    throw new TooLarge(String.format(Locale.ROOT,
-                            "%s: declares %d x %d pixels; at most %d per side and %,d in all are read", file, w, h,
-                            MAX_SIDE, MAX_PIXELS));
-                }
-                // Subsample to about maxSide on the short side, and never decode more than MAX_DECODED pixels.
-                int step = Math.max(1, Math.min(w, h) / Math.max(1, maxSide));
-                step = Math.max(step, (int) Math.ceil(Math.sqrt((double) w * h / MAX_DECODED)));
-                ImageReadParam param = reader.getDefaultReadParam();
-                param.setSourceSubsampling(step, step, 0, 0);
-                BufferedImage decoded = reader.read(0, param);
-                return ImageFactory.getInstance().fromImage(toRgb(decoded));
-            } catch (TooLarge e) {
-                throw e;
-            } catch (IOException | RuntimeException e) {
-                throw new IOException(file + ": corrupt or unsupported image (" + e.getMessage() + ")", e);
-            } finally {
-                reader.dispose();
-            }
+            return ImageDecoder.decode(in, maxSide);
+        } catch (IOException e) {
+            throw new IOException(file + ": " + e.getMessage(), e);
         }
     }
 
@@ -130,13 +82,6 @@ public final class Images {
      * @return an RGB image
      */
     public static BufferedImage toRgb(BufferedImage img) {
-        if (img.getType() == BufferedImage.TYPE_INT_RGB) {
-            return img;
-        }
-        BufferedImage rgb = new BufferedImage(img.getWidth(), img.getHeight(), BufferedImage.TYPE_INT_RGB);
-        Graphics2D g = rgb.createGraphics();
-        g.drawImage(img, 0, 0, null);
-        g.dispose();
-        return rgb;
+        return ImageDecoder.toRgb(img);
     }
 }

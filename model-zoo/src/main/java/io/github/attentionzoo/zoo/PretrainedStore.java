@@ -78,6 +78,21 @@ public final class PretrainedStore {
     }
 
     /**
+     * Refuses a zoo model that is unknown or ships no weights, for every caller that needs them
+     * (the command line, Spark).
+     *
+     * @param name the model's name
+     * @throws IllegalArgumentException naming the model: unknown (with the known ones), or how to get weights for it
+     */
+    public static void requireWeights(String name) {
+        Architectures.spec(name);
+        if (!hasWeights(name)) {
+            throw new IllegalArgumentException("no pretrained weights ship for '" + name + "'; train it (attentionzoo"
+                    + " train --model " + name + ") and give its model directory");
+        }
+    }
+
+    /**
      * Returns the metadata of a model's shipped weights (recipe, epochs, accuracy), or null.
      *
      * @param name the model's name

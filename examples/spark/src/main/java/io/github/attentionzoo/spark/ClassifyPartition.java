@@ -19,7 +19,7 @@ import java.util.List;
 import java.util.NoSuchElementException;
 
 /**
- * Classifies one partition of {@code (path, content)} rows in batches, with a predictor of its
+ * Classifies one partition of rows in batches, each row's image given by its bytes or its file's path, with a predictor of its
  * own made from the executor's shared model. An image that cannot be decoded or classified becomes
  * a row with an error; only a failure to load the model fails the task.
  */
@@ -31,12 +31,23 @@ final class ClassifyPartition implements MapPartitionsFunction<Row, Row> {
     private final Broadcast<HadoopConf> conf;
     private final int batchSize;
     private final LongAccumulator errors;
+    private final int input;
+    private final boolean isPath;
 
-    ClassifyPartition(ModelSource source, Broadcast<HadoopConf> conf, int batchSize, LongAccumulator errors) {
+    /**
+     * Describes the work of one partition.
+     *
+     * @param input the index of the column holding each image: its bytes, or the path of its file
+     * @param isPath whether that column holds paths, whose files are read here, on the executor
+     */
+    ClassifyPartition(ModelSource source, Broadcast<HadoopConf> conf, int batchSize, LongAccumulator errors, int input,
+            boolean isPath) {
         this.source = source;
         this.conf = conf;
         this.batchSize = batchSize;
         this.errors = errors;
+        this.input = input;
+        this.isPath = isPath;
     }
 
     @Override
@@ -58,7 +69,7 @@ final class ClassifyPartition implements MapPartitionsFunction<Row, Row> {
     /** The shortest side worth decoding: the translator shrinks every image to the model's input anyway. */
     static int maxSide(ZooModel<Image, Classifications> model) {
         String size = model.getProperty("attentionzoo.input_size");
-        return 4 * (size == null ? 32 : Integer.parseInt(size));
+        return io.github.attentionzoo.io.ImageDecoder.decodeSide(size == null ? 32 : Integer.parseInt(size));
     }
 
     /** Pulls {@code batchSize} rows at a time, classifies them together, and hands the results out in order. */
@@ -99,16 +110,19 @@ final class ClassifyPartition implements MapPartitionsFunction<Row, Row> {
         }
 
         private void classifyBatch() {
-            String[] paths = new String[batchSize];
+            Row[] batch = new Row[batchSize];
             String[] failures = new String[batchSize];
             List<Image> images = new ArrayList<>(batchSize);
             List<Integer> slots = new ArrayList<>(batchSize);
             int n = 0;
             while (n < batchSize && rows.hasNext()) {
                 Row row = rows.next();
-                paths[n] = row.getString(0);
+                batch[n] = row;
                 try {
-                    images.add(ImageBytes.decode(row.isNullAt(1) ? null : (byte[]) row.get(1), maxSide));
+                    byte[] bytes = row.isNullAt(input) ? null
+                            : isPath ? FileBytes.read(row.getString(input), conf == null ? null : conf.value())
+                            : (byte[]) row.get(input);
+                    images.add(ImageBytes.decode(bytes, maxSide));
                     slots.add(n);
                 } catch (IOException e) {
                     failures[n] = e.getMessage();
@@ -121,9 +135,9 @@ final class ClassifyPartition implements MapPartitionsFunction<Row, Row> {
             }
             for (int i = 0; i < n; i++) {
                 if (results[i] != null) {
-                    ready.add(Results.classified(paths[i], results[i]));
+                    ready.add(Results.append(batch[i], Results.values(results[i])));
                 } else {
-                    ready.add(Results.failed(paths[i], failures[i]));
+                    ready.add(Results.append(batch[i], Results.errorValues(failures[i])));
                     if (errors != null) {
                         errors.add(1);
                     }

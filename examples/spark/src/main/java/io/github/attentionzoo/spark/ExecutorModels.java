@@ -177,6 +177,6 @@ final class ExecutorModels {
         if (t instanceof java.nio.file.FileSystemException fse && fse.getReason() != null) {
             message = fse.getFile() + ": " + fse.getReason();
         }
-        return message == null ? t.getClass().getSimpleName() : message.lines().findFirst().orElse(message);
+        return message == null ? t.getClass().getSimpleName() : io.github.attentionzoo.io.Messages.firstLine(message);
     }
 }

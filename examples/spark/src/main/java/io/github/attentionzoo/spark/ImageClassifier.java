@@ -1,9 +1,17 @@
 package io.github.attentionzoo.spark;
 
 import ai.djl.engine.Engine;
-import io.github.attentionzoo.zoo.Architectures;
 import io.github.attentionzoo.zoo.PretrainedStore;
 import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.ml.Transformer;
+import org.apache.spark.ml.param.IntParam;
+import org.apache.spark.ml.param.Param;
+import org.apache.spark.ml.param.ParamMap;
+import org.apache.spark.ml.param.ParamValidators;
+import org.apache.spark.ml.util.DefaultParamsReader;
+import org.apache.spark.ml.util.DefaultParamsWritable;
+import org.apache.spark.ml.util.Identifiable$;
+import org.apache.spark.ml.util.MLReader;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
@@ -18,17 +26,20 @@ import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 import org.apache.spark.util.LongAccumulator;
 
-import java.io.Serializable;
 import java.util.Arrays;
 import java.util.Objects;
 
 /**
- * Classifies images on Spark with a zoo model.
+ * Classifies images on Spark with a zoo model: a Spark ML {@link Transformer} that adds the
+ * columns {@code class}, {@code probability}, {@code top5} and {@code error} to its input, whose
+ * image column holds each image's bytes or its file's path.
  *
  * <pre>{@code
  * ImageClassifier classifier = ImageClassifier.builder().model("se_resnet20").build();
- * Dataset<Row> images = ImageClassifier.readImages(spark, "s3a://bucket/photos/");
- * classifier.classify(images).write().parquet("s3a://bucket/classes/");
+ * Dataset<Row> files = ImageClassifier.listImages(spark, "s3a://bucket/photos/");   // path, modificationTime, length
+ * classifier.setInputCol("path").transform(files).write().parquet("s3a://bucket/classes/");
+ *
+ * new Pipeline().setStages(new PipelineStage[] {classifier}).fit(files).write().save("models/classify");
  *
  * classifier.register(spark, "classify_image");
  * spark.sql("SELECT path, classify_image(content).class FROM images");
@@ -37,11 +48,12 @@ import java.util.Objects;
  * <p>Each executor JVM loads the model once, on the first task that needs it; every task then
  * predicts with a predictor of its own, {@link Builder#batchSize(int) batchSize} images at a time.
  * An image that cannot be decoded or classified becomes a row whose {@code error} says why; it does
- * not fail the task. The instance is serializable: Spark ships it to the executors with each task.
+ * not fail the task. Saved with a {@code PipelineModel}, the stage keeps its parameters; an
+ * error counter is not saved.
  */
-public final class ImageClassifier implements Serializable {
+public final class ImageClassifier extends Transformer implements DefaultParamsWritable {
 
-    private static final long serialVersionUID = 1L;
+    private static final long serialVersionUID = 2L;
 
     /** The engine used unless {@link Builder#engine(String)} names another. */
     public static final String DEFAULT_ENGINE = "PyTorch";
@@ -52,20 +64,205 @@ public final class ImageClassifier implements Serializable {
      */
     public static final int DEFAULT_BATCH_SIZE = 32;
     /**
-     * The file names {@link #readImages} reads (Hadoop glob syntax): PNG, JPEG, BMP and GIF, in
-     * any letter case.
+     * The image file names as a Hadoop glob, for a {@code binaryFile} source of your own.
+     *
+     * @deprecated {@link #readImages} and {@link #listImages} no longer read through a glob;
+     *     {@code io.github.attentionzoo.io.ImageDecoder.isImageName} is the rule they apply.
      */
+    @Deprecated
     public static final String IMAGE_FILES =
             "*.{[pP][nN][gG],[jJ][pP][gG],[jJ][pP][eE][gG],[bB][mM][pP],[gG][iI][fF]}";
 
-    private final ModelSource source;
-    private final int batchSize;
-    private final LongAccumulator errors;
+    private final String uid;
+    private final Param<String> inputCol;
+    private final Param<String> outputPrefix;
+    private final Param<String> model;
+    private final Param<String> modelDir;
+    private final Param<String> engine;
+    private final IntParam batchSize;
+    private transient LongAccumulator errors;
+
+    /**
+     * Makes a classifier with default parameters and no model yet; Spark ML's reader calls this
+     * when it loads a saved pipeline. {@link #builder()} is the checked way to make one.
+     *
+     * @param uid the stage's unique id
+     */
+    public ImageClassifier(String uid) {
+        this.uid = uid;
+        inputCol = new Param<>(this, "inputCol", "the image column: binary (the file's bytes) or string (its path)");
+        outputPrefix = new Param<>(this, "outputPrefix", "a prefix for the added columns class, probability, top5, error");
+        model = new Param<>(this, "model", "a zoo model with its shipped weights, or empty");
+        modelDir = new Param<>(this, "modelDir", "a model directory every executor reads, or empty");
+        engine = new Param<>(this, "engine", "the DJL engine that runs the model");
+        batchSize = new IntParam(this, "batchSize", "images per batchPredict call", ParamValidators.gtEq(1));
+        setDefault(inputCol, "content");
+        setDefault(outputPrefix, "");
+        setDefault(model, "");
+        setDefault(modelDir, "");
+        setDefault(engine, DEFAULT_ENGINE);
+        setDefault(batchSize, DEFAULT_BATCH_SIZE);
+    }
 
     private ImageClassifier(Builder builder) {
-        this.source = new ModelSource(builder.model, builder.modelDir, builder.engine);
-        this.batchSize = builder.batchSize;
+        this(Identifiable$.MODULE$.randomUID("imageClassifier"));
+        set(model, builder.model == null ? "" : builder.model);
+        set(modelDir, builder.modelDir == null ? "" : builder.modelDir);
+        set(engine, builder.engine);
+        set(batchSize, builder.batchSize);
         this.errors = builder.errors;
+    }
+
+    /**
+     * Loads a classifier saved with {@code save} or inside a pipeline (Spark ML finds this method by name).
+     *
+     * @return the reader
+     */
+    public static MLReader<ImageClassifier> read() {
+        return new DefaultParamsReader<>();
+    }
+
+    /**
+     * Loads a classifier saved with {@code save}.
+     *
+     * @param path where it was saved
+     * @return the classifier
+     */
+    public static ImageClassifier load(String path) {
+        return read().load(path);
+    }
+
+    @Override
+    public String uid() {
+        return uid;
+    }
+
+    /**
+     * The image column: binary (each image file's bytes, as {@link #readImages} gives them) or
+     * string (each file's path, as {@link #listImages} gives them, read on the executors).
+     *
+     * @return the parameter (default {@code content})
+     */
+    public Param<String> inputCol() {
+        return inputCol;
+    }
+
+    /**
+     * A prefix for the names of the columns added: {@code class}, {@code probability}, {@code top5}, {@code error}.
+     *
+     * @return the parameter (default empty)
+     */
+    public Param<String> outputPrefix() {
+        return outputPrefix;
+    }
+
+    /**
+     * The zoo model, with its shipped weights; empty when {@link #modelDir()} is given.
+     *
+     * @return the parameter
+     */
+    public Param<String> model() {
+        return model;
+    }
+
+    /**
+     * The model directory every executor reads; empty when {@link #model()} is given.
+     *
+     * @return the parameter
+     */
+    public Param<String> modelDir() {
+        return modelDir;
+    }
+
+    /**
+     * The DJL engine that runs the model.
+     *
+     * @return the parameter (default {@value #DEFAULT_ENGINE})
+     */
+    public Param<String> engine() {
+        return engine;
+    }
+
+    /**
+     * Images per {@code batchPredict} call.
+     *
+     * @return the parameter (default {@value #DEFAULT_BATCH_SIZE})
+     */
+    public IntParam batchSize() {
+        return batchSize;
+    }
+
+    /**
+     * Sets the image column.
+     *
+     * @param column a binary column of image bytes or a string column of paths
+     * @return this classifier
+     */
+    public ImageClassifier setInputCol(String column) {
+        set(inputCol, column);
+        return this;
+    }
+
+    /**
+     * Sets the prefix of the added columns' names.
+     *
+     * @param prefix e.g. {@code se20_} for {@code se20_class}, {@code se20_probability}, ...
+     * @return this classifier
+     */
+    public ImageClassifier setOutputPrefix(String prefix) {
+        set(outputPrefix, prefix);
+        return this;
+    }
+
+    @Override
+    public StructType transformSchema(StructType schema) {
+        StructField field = Arrays.stream(schema.fields()).filter(f -> f.name().equals($(inputCol))).findFirst()
+                .orElse(null);
+        if (field == null || !(field.dataType().equals(DataTypes.BinaryType)
+                || field.dataType().equals(DataTypes.StringType))) {
+            throw new IllegalArgumentException("the images need a binary column '" + $(inputCol) + "', as"
+                    + " spark.read().format(\"binaryFile\") gives them, or a string column of paths; got "
+                    + schema.simpleString());
+        }
+        StructType out = schema;
+        for (StructField result : Results.RESULT.fields()) {
+            String name = $(outputPrefix) + result.name();
+            if (Arrays.asList(schema.fieldNames()).contains(name)) {
+                throw new IllegalArgumentException("the input already has a column '" + name + "'; set another"
+                        + " outputPrefix");
+            }
+            out = out.add(name, result.dataType(), true);
+        }
+        return out;
+    }
+
+    @Override
+    public Dataset<Row> transform(Dataset<?> dataset) {
+        StructType out = transformSchema(dataset.schema());
+        int input = dataset.schema().fieldIndex($(inputCol));
+        boolean isPath = dataset.schema().fields()[input].dataType().equals(DataTypes.StringType);
+        ModelSource source = source();
+        Broadcast<HadoopConf> conf = isPath || source.isRemote() ? broadcastConf(dataset.sparkSession()) : null;
+        ClassifyPartition function = new ClassifyPartition(source, conf, (Integer) $(batchSize), errors, input,
+                isPath);
+        return dataset.toDF().mapPartitions(function, Encoders.row(out));
+    }
+
+    @Override
+    public ImageClassifier copy(ParamMap extra) {
+        ImageClassifier copy = defaultCopy(extra);
+        copy.errors = errors;
+        return copy;
+    }
+
+    private ModelSource source() {
+        String name = $(model);
+        String dir = $(modelDir);
+        if (name.isEmpty() == dir.isEmpty()) {
+            throw new IllegalArgumentException("give either a zoo model or a model directory, not "
+                    + (name.isEmpty() ? "neither" : "both"));
+        }
+        return new ModelSource(name.isEmpty() ? null : name, dir.isEmpty() ? null : dir, $(engine));
     }
 
     /**
@@ -101,35 +298,50 @@ public final class ImageClassifier implements Serializable {
     }
 
     /**
-     * Reads image files with Spark's {@code binaryFile} source: every file whose name matches
-     * {@link #IMAGE_FILES} under a directory (recursively) or among the paths a glob matches.
-     * Directories named {@code key=value} are not turned into columns.
+     * Lists the image files under a directory (recursively), a file, or the paths a glob matches,
+     * on the driver: every file whose name ends in .png, .jpg, .jpeg, .bmp or .gif in any letter
+     * case, whatever else its name holds ({@code _raw/}, {@code 12:30:00.png}). Names that start with
+     * a dot stay hidden. Local directories are followed through links; a link to a directory it
+     * lies in is skipped.
      *
      * @param spark the session
      * @param input a directory, a file, or a glob, on any file system Spark reads
-     * @return rows of {@code path, modificationTime, length, content}
+     * @return rows of {@code path, modificationTime, length}, about 128 MiB of files (counting
+     *     {@code spark.sql.files.openCostInBytes} more for each) a partition
+     * @throws java.io.UncheckedIOException when the input cannot be listed
+     */
+    public static Dataset<Row> listImages(SparkSession spark, String input) {
+        try {
+            return ImageFiles.frame(spark, ImageFiles.list(input, spark.sparkContext().hadoopConfiguration()));
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * Reads the image files {@link #listImages} lists, with their bytes, read on the executors.
+     *
+     * @param spark the session
+     * @param input a directory, a file, or a glob, on any file system Spark reads
+     * @return rows of {@code path, modificationTime, length, content}, as Spark's {@code binaryFile} source gives
      */
     public static Dataset<Row> readImages(SparkSession spark, String input) {
-        return spark.read().format("binaryFile")
-                .option("pathGlobFilter", IMAGE_FILES)
-                .option("recursiveFileLookup", "true")
-                .load(input);
+        return ImageFiles.withContent(listImages(spark, input), broadcastConf(spark));
     }
 
     /**
      * Classifies images.
      *
      * @param images rows with a string column {@code path} and a binary column {@code content}, as
-     *     Spark's {@code binaryFile} source (and {@link #readImages}) gives them; other columns are
-     *     dropped
+     *     {@link #readImages} gives them; other columns are dropped ({@link #transform} keeps them)
      * @return one row per image, with the columns of {@link #schema()}
      * @throws IllegalArgumentException when {@code images} lacks either column
      */
     public Dataset<Row> classify(Dataset<Row> images) {
         requireColumn(images.schema(), "path", DataTypes.StringType);
         requireColumn(images.schema(), "content", DataTypes.BinaryType);
-        ClassifyPartition function = new ClassifyPartition(source, hadoopConf(images.sparkSession()), batchSize, errors);
-        return images.select("path", "content").mapPartitions(function, Encoders.row(Results.CLASSIFIED));
+        ImageClassifier stage = copy(ParamMap.empty()).setInputCol("content").setOutputPrefix("");
+        return stage.transform(images.select("path", "content")).drop("content");
     }
 
     /**
@@ -140,7 +352,8 @@ public final class ImageClassifier implements Serializable {
      * @return the function, for {@code Dataset.select}
      */
     public UserDefinedFunction udf(SparkSession spark) {
-        return functions.udf(new ClassifyUdf(source, hadoopConf(spark)), Results.RESULT);
+        ModelSource source = source();
+        return functions.udf(new ClassifyUdf(source, source.isRemote() ? broadcastConf(spark) : null), Results.RESULT);
     }
 
     /**
@@ -174,14 +387,11 @@ public final class ImageClassifier implements Serializable {
      * @return e.g. {@code se_resnet20 on PyTorch}
      */
     public String describe() {
-        return source.describe();
+        return source().describe();
     }
 
-    /** Only a directory on a remote file system needs the driver's Hadoop settings on the executors. */
-    private Broadcast<HadoopConf> hadoopConf(SparkSession spark) {
-        if (!source.isRemote()) {
-            return null;
-        }
+    /** The driver's Hadoop settings, for executors that read files or a model directory on another file system. */
+    private static Broadcast<HadoopConf> broadcastConf(SparkSession spark) {
         JavaSparkContext context = JavaSparkContext.fromSparkContext(spark.sparkContext());
         return context.broadcast(new HadoopConf(spark.sparkContext().hadoopConfiguration()));
     }
@@ -280,11 +490,7 @@ public final class ImageClassifier implements Serializable {
                         + (model == null ? "neither" : "both"));
             }
             if (model != null) {
-                Architectures.spec(model);
-                if (!PretrainedStore.hasWeights(model)) {
-                    throw new IllegalArgumentException("no pretrained weights ship for '" + model
-                            + "'; train it (attentionzoo train --model " + model + ") and give its model directory");
-                }
+                PretrainedStore.requireWeights(model);
             }
             if (batchSize < 1) {
                 throw new IllegalArgumentException("the batch size must be at least 1, got " + batchSize);

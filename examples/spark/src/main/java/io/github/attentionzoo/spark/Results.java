@@ -43,21 +43,32 @@ final class Results {
         return rows;
     }
 
-    static Row classified(String path, Classifications result) {
+    /** The result columns' values for a classified image: class, probability, top5, error. */
+    static Object[] values(Classifications result) {
         Classifications.Classification best = result.best();
-        return RowFactory.create(path, best.getClassName(), best.getProbability(), top(result), null);
+        return new Object[] {best.getClassName(), best.getProbability(), top(result), null};
     }
 
-    static Row failed(String path, String error) {
-        return RowFactory.create(path, null, null, null, error);
+    /** The result columns' values for an image that was not classified. */
+    static Object[] errorValues(String error) {
+        return new Object[] {null, null, null, error};
+    }
+
+    /** An input row with the result columns after its own. */
+    static Row append(Row row, Object[] result) {
+        Object[] all = new Object[row.length() + result.length];
+        for (int i = 0; i < row.length(); i++) {
+            all[i] = row.get(i);
+        }
+        System.arraycopy(result, 0, all, row.length(), result.length);
+        return RowFactory.create(all);
     }
 
     static Row result(Classifications result) {
-        Classifications.Classification best = result.best();
-        return RowFactory.create(best.getClassName(), best.getProbability(), top(result), null);
+        return RowFactory.create(values(result));
     }
 
     static Row error(String error) {
-        return RowFactory.create(null, null, null, error);
+        return RowFactory.create(errorValues(error));
     }
 }

@@ -1,6 +1,9 @@
 package io.github.attentionzoo.spark;
 
 import ai.djl.modality.Classifications;
+import org.apache.spark.ml.Pipeline;
+import org.apache.spark.ml.PipelineModel;
+import org.apache.spark.ml.PipelineStage;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -111,6 +114,39 @@ class SparkImageClassifierTest {
             assertNull(rows.get(bad).getAs("top5"));
         }
         assertEquals(3L, errors.value());
+    }
+
+    @Test
+    void worksInsideAPipelineKeepingOtherColumnsAndSavesWithIt() throws Exception {
+        ImageClassifier classifier = ImageClassifier.builder().model(SparkTestSupport.MODEL).batchSize(5).build()
+                .setInputCol("path").setOutputPrefix("se_");
+        Dataset<Row> files = ImageClassifier.listImages(spark, dir.resolve("images/a/b").toString())
+                .withColumn("label", functions.concat(functions.lit("kept:"), functions.col("length")));
+        PipelineModel fitted = new Pipeline().setStages(new PipelineStage[] {classifier}).fit(files);
+        String saved = dir.resolve("pipeline").toString();
+        fitted.write().overwrite().save(saved);
+        PipelineModel loaded = PipelineModel.load(saved);
+        ImageClassifier stage = (ImageClassifier) loaded.stages()[0];
+        assertEquals(classifier.uid(), stage.uid());
+        assertEquals("path", stage.getOrDefault(stage.inputCol()));
+        assertEquals(5, stage.getOrDefault(stage.batchSize()));
+        assertEquals(SparkTestSupport.MODEL, stage.getOrDefault(stage.model()));
+        Dataset<Row> out = loaded.transform(files);
+        assertEquals(List.of("path", "modificationTime", "length", "label", "se_class", "se_probability", "se_top5",
+                "se_error"), List.of(out.schema().fieldNames()));
+        List<Row> rows = out.collectAsList();
+        assertEquals(IMAGES, rows.size());
+        for (Row row : rows) {
+            String path = row.getAs("path");
+            String name = path.substring(path.lastIndexOf('/') + 1);
+            assertEquals("kept:" + row.<Long>getAs("length"), row.getAs("label"));
+            assertNull(row.getAs("se_error"), name);
+            SparkTestSupport.assertMatches(reference.get(name), name, row.getAs("se_class"), row.getAs("se_probability"));
+        }
+        IllegalArgumentException clash = assertThrows(IllegalArgumentException.class,
+                () -> stage.copy(new org.apache.spark.ml.param.ParamMap()).setOutputPrefix("").transform(
+                        files.withColumn("class", functions.lit("x"))));
+        assertTrue(clash.getMessage().startsWith("the input already has a column 'class'"), clash.getMessage());
     }
 
     @Test

@@ -1,12 +1,12 @@
 package io.github.attentionzoo.spark.cli;
 
 import io.github.attentionzoo.spark.ImageClassifier;
+import io.github.attentionzoo.spark.ImageFiles;
 import io.github.attentionzoo.zoo.ModelMetadata;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.DataFrameWriter;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.util.LongAccumulator;
@@ -47,11 +47,13 @@ final class ClassifyCommand implements Callable<Integer> {
     }
 
     @Option(names = "--input", required = true, paramLabel = "DIR|GLOB",
-            description = "A directory (read recursively) or a glob, on any file system Spark reads.")
+            description = "A directory (read recursively, through links; names starting with '.' are skipped), an"
+                    + " image file, or a glob, on any file system Spark reads.")
     String input;
 
     @Option(names = "--output", required = true, paramLabel = "DIR",
-            description = "Where Spark writes the results; an existing one is refused unless --force.")
+            description = "Where Spark writes the results; an existing one is refused, and --force replaces only an"
+                    + " earlier output of classify (marked by its " + Locations.MARKER + " file).")
     String output;
 
     @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "parquet",
@@ -70,7 +72,7 @@ final class ClassifyCommand implements Callable<Integer> {
             description = "The DJL engine: PyTorch (default) or OnnxRuntime, when its jars are on the classpath.")
     String engine;
 
-    @Option(names = "--force", description = "Replace an existing --output.")
+    @Option(names = "--force", description = "Replace an earlier output of classify at --output; nothing else.")
     boolean force;
 
     @Option(names = "--conf", paramLabel = "KEY=VALUE", description = "A Spark setting, as spark-submit's --conf;"
@@ -87,12 +89,8 @@ final class ClassifyCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         long started = System.nanoTime();
-        if (progressSeconds < 0) {
-            throw new IllegalArgumentException("--progress must be 0 or more seconds, got " + progressSeconds);
-        }
-        if (batchSize < 1) {
-            throw new IllegalArgumentException("--batch-size must be at least 1, got " + batchSize);
-        }
+        Locations.requireNonBlank("--input", input);
+        Locations.requireNonBlank("--output", output);
         ImageClassifier.Builder builder = ImageClassifier.builder().engine(engine).batchSize(batchSize);
         if (model.name != null) {
             builder.model(model.name);
@@ -100,15 +98,21 @@ final class ClassifyCommand implements Callable<Integer> {
             builder.modelDir(model.dir);
         }
         builder.build();
+        if (master != null) {
+            Sessions.checkMaster(master);
+        }
         Map<String, String> settings = Sessions.settings(master, conf);
-        boolean embedded = Sessions.isEmbedded(settings.getOrDefault("spark.master",
-                System.getProperty("spark.master", "local[*]")));
+        String effective = settings.getOrDefault("spark.master", System.getProperty("spark.master", "local[*]"));
+        Sessions.checkMaster(effective);
+        boolean embedded = Sessions.isEmbedded(effective);
         checkModelDirectory(embedded);
-        Sessions.checkReachable(master != null ? master : settings.get("spark.master"));
-        // Local paths are judged before Spark starts, so a typo costs no session start.
+        Sessions.checkReachable(effective);
+        // Local paths are judged and listed before Spark starts, so a typo costs no session start.
         Configuration local = new Configuration();
+        List<ImageFiles.Listed> files = null;
         if (!Locations.isRemote(input)) {
-            Locations.checkInput(input, local);
+            Locations.checkLocalInput(input);
+            files = listed(local);
         }
         boolean outputExisted = false;
         if (!Locations.isRemote(output) && !Locations.isRemote(input)) {
@@ -119,46 +123,38 @@ final class ClassifyCommand implements Callable<Integer> {
         settings.forEach(session::config);
         try (SparkSession spark = session.getOrCreate()) {
             Configuration hadoop = spark.sparkContext().hadoopConfiguration();
-            if (Locations.isRemote(input)) {
-                Locations.checkInput(input, hadoop);
+            if (files == null) {
+                files = listed(hadoop);
             }
             if (Locations.isRemote(output) || Locations.isRemote(input)) {
                 outputExisted = Locations.checkOutput(output, input, force, hadoop);
             }
-            Dataset<Row> images = ImageClassifier.readImages(spark, input);
-            InputFiles files = InputFiles.of(images);
-            long total = files.paths.size();
-            if (total == 0) {
-                throw new IllegalArgumentException("--input " + input + ": " + (Locations.isGlob(input) ? "matches" : "holds")
-                        + " no image files (.png, .jpg, .jpeg, .bmp, .gif)");
-            }
+            long total = files.size();
             LongAccumulator errors = spark.sparkContext().longAccumulator("images not classified");
-            ImageClassifier classifier = builder.errorCounter(errors).build();
-            Dataset<Row> classified = classifier.classify(images);
-            if (!files.empty.isEmpty()) {
-                List<Row> empty = files.empty.stream().map(p -> RowFactory.create(p, null, null, null, "empty file")).toList();
-                classified = classified.union(spark.createDataFrame(empty, ImageClassifier.schema()));
-                errors.add(empty.size());
-            }
+            ImageClassifier classifier = builder.errorCounter(errors).build().setInputCol("path");
+            Dataset<Row> classified = classifier.transform(ImageFiles.frame(spark, files))
+                    .drop("modificationTime", "length");
             if (format == Format.csv) {
                 classified = ImageClassifier.top5AsText(classified);
             }
-            DataFrameWriter<Row> writer = classified.write()
-                    .mode(force ? SaveMode.Overwrite : SaveMode.ErrorIfExists)
-                    .format(format.name());
+            // Append: Spark's files go beside the marker, which Overwrite would delete first.
+            DataFrameWriter<Row> writer = classified.write().mode(SaveMode.Append).format(format.name());
             if (format == Format.csv) {
                 writer = writer.option("header", "true");
             }
             ProgressListener progress = new ProgressListener(total, progressSeconds, Sessions.maxFailures(settings),
                     System.err);
             spark.sparkContext().addSparkListener(progress);
+            Locations.claimOutput(output, outputExisted, hadoop);
             try {
                 writer.save(output);
             } catch (Exception e) {
                 // Scala throws SparkException, a checked exception, through Java signatures that declare none.
-                if (!outputExisted) {
-                    Locations.removeIfEmpty(output, hadoop);
-                }
+                // Tasks of the failed job may still be running, and each writes under the output until it stops:
+                // removed before then, the output could come back without its marker.
+                spark.sparkContext().cancelAllJobs();
+                awaitIdle(spark);
+                Locations.release(output, hadoop);
                 throw e;
             } finally {
                 progress.close();
@@ -172,6 +168,40 @@ final class ClassifyCommand implements Callable<Integer> {
                     seconds, total / seconds, retried);
         }
         return 0;
+    }
+
+    /** Waits, up to a minute, until no executor runs a task. */
+    private static void awaitIdle(SparkSession spark) throws InterruptedException {
+        long deadline = System.nanoTime() + 60_000_000_000L;
+        while (System.nanoTime() < deadline && java.util.Arrays.stream(
+                spark.sparkContext().statusTracker().getExecutorInfos()).anyMatch(e -> e.numRunningTasks() > 0)) {
+            Thread.sleep(100);
+        }
+    }
+
+    /** The input's image files, refused when there are none. */
+    private List<ImageFiles.Listed> listed(Configuration hadoop) throws IOException {
+        List<ImageFiles.Listed> files;
+        try {
+            files = ImageFiles.list(input, hadoop);
+        } catch (java.nio.file.NoSuchFileException e) {
+            throw new IllegalArgumentException("--input " + input + ": not found");
+        }
+        if (files.isEmpty()) {
+            throw new IllegalArgumentException("--input " + input + ": " + (Locations.isGlob(input) ? "matches no files"
+                    : "holds no image files (.png, .jpg, .jpeg, .bmp, .gif)"));
+        }
+        if (!Locations.isRemote(input)) {
+            // Said before Spark starts: a job would fail on the first such file, with others' tasks half done.
+            List<String> unreadable = files.stream().map(f -> ImageFiles.localPath(f.path()))
+                    .filter(p -> !Files.isReadable(p)).map(Path::toString).toList();
+            if (!unreadable.isEmpty()) {
+                throw new IllegalArgumentException(unreadable.get(0) + " (Permission denied)" + (unreadable.size() == 1
+                        ? "" : String.format(Locale.ROOT, "; %,d files under --input %s cannot be read",
+                        unreadable.size(), input)));
+            }
+        }
+        return files;
     }
 
     /**

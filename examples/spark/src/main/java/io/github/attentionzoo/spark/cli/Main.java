@@ -1,10 +1,10 @@
 package io.github.attentionzoo.spark.cli;
 
+import io.github.attentionzoo.cli.Launcher;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-import java.io.PrintWriter;
 import java.util.Arrays;
 
 /**
@@ -43,19 +43,7 @@ public final class Main implements Runnable {
     public static int execute(String... args) {
         CommandLine cli = new CommandLine(new Main());
         cli.setCaseInsensitiveEnumValuesAllowed(true);
-        cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
-            PrintWriter err = commandLine.getErr();
-            boolean verbose = parseResult.hasMatchedOption("--verbose")
-                    || parseResult.subcommands().stream().anyMatch(p -> p.hasMatchedOption("--verbose"));
-            if (verbose) {
-                e.printStackTrace(err);
-            } else {
-                err.println("error: " + Errors.describe(e));
-            }
-            err.flush();
-            return 1;
-        });
-        return cli.execute(args);
+        return Launcher.execute(cli, args);
     }
 
     /**
@@ -71,8 +59,6 @@ public final class Main implements Runnable {
                 && Main.class.getResource("/log4j2-verbose.properties") != null) {
             System.setProperty("log4j2.configurationFile", "log4j2-verbose.properties");
         }
-        if (!verbose) {
-            }
         System.exit(execute(args));
     }
 }

@@ -62,7 +62,7 @@ final class ProgressListener extends SparkListener implements AutoCloseable {
                 String reason = failure.toErrorString();
                 out.printf(Locale.ROOT, "task %d (attempt %d) failed on executor %s: %s; Spark runs it again%n",
                         end.taskInfo().index(), attempt + 1, end.taskInfo().executorId(),
-                        reason == null ? "?" : reason.lines().findFirst().orElse(reason));
+                        reason == null ? "?" : io.github.attentionzoo.io.Messages.firstLine(reason));
             }
             return;
         }

@@ -105,6 +105,25 @@ final class Sessions {
         return configured == null ? 4 : Integer.parseInt(configured.trim());
     }
 
+    /** The master URLs Spark's own cluster managers take. */
+    private static final java.util.regex.Pattern MASTER = java.util.regex.Pattern.compile(
+            "local|local\\[(\\*|[1-9]\\d*)(,\\s*[1-9]\\d*)?]|local-cluster\\[\\d+,\\s*\\d+,\\s*\\d+]"
+                    + "|spark://\\S+|yarn|k8s://\\S+");
+
+    /**
+     * Refuses a master URL that no cluster manager of Spark's takes, before Spark starts and logs its
+     * own errors about it.
+     *
+     * @param master the URL
+     * @throws IllegalArgumentException naming the URL and the forms it may take
+     */
+    static void checkMaster(String master) {
+        if (!MASTER.matcher(master.trim()).matches()) {
+            throw new IllegalArgumentException("--master " + master + ": not a Spark master URL; give local[N],"
+                    + " spark://HOST:PORT, yarn or k8s://HOST:PORT");
+        }
+    }
+
     /**
      * Refuses a standalone master URL when none of its masters accepts a TCP connection, so the
      * user hears in seconds what Spark would report after a minute of retries.

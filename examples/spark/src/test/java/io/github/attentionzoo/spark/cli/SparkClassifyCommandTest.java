@@ -74,6 +74,12 @@ class SparkClassifyCommandTest {
         assertFalse(Files.exists(Path.of(out)), "a refusal writes nothing");
     }
 
+    private static void refusedOption(Result r, String expected) {
+        assertEquals(2, r.status(), r.out() + r.err());
+        assertEquals("error: " + expected + " (see: attentionzoo-spark classify --help)", r.err().strip());
+        assertFalse(Files.exists(Path.of(out)), "a refusal writes nothing");
+    }
+
     @Test
     void inputsThatHoldNoImagesAreRefused() throws Exception {
         String glob = images + "/*.jpeg";
@@ -111,15 +117,24 @@ class SparkClassifyCommandTest {
         Path noModel = dir.resolve("no-model");
         refused(classify("--model-dir", noModel.toString(), "--input", in, "--output", out),
                 "--model-dir " + noModel + ": not found");
-        refused(classify("--input", in, "--output", out, "--batch-size", "0"), "--batch-size must be at least 1, got 0");
-        refused(classify("--input", in, "--output", out, "--progress", "-1"), "--progress must be 0 or more seconds, got -1");
+        // The CLI's own ranges and words (one launcher), a bad option's status 2.
+        refusedOption(classify("--input", in, "--output", out, "--batch-size", "0"),
+                "--batch-size 0: out of range; give a whole number from 1 to 65,536");
+        refusedOption(classify("--input", in, "--output", out, "--batch-size", "2147483647"),
+                "--batch-size 2147483647: out of range; give a whole number from 1 to 65,536");
+        refusedOption(classify("--input", in, "--output", out, "--progress", "-1"),
+                "--progress -1: out of range; give a whole number from 0 to 86,400");
+        refused(classify("--input", "", "--output", out), "--input '': empty; give a path");
+        refused(classify("--input", in, "--output", ""), "--output '': empty; give a path");
+        refused(classify("--input", in, "--output", out, "--master", "garbage"), "--master garbage: not a Spark master"
+                + " URL; give local[N], spark://HOST:PORT, yarn or k8s://HOST:PORT");
         Result engine = classify("--input", in, "--output", out, "--engine", "TensorFlow");
         assertEquals(1, engine.status());
         assertTrue(engine.err().strip().matches("error: engine 'TensorFlow' is not on the classpath; available: .*PyTorch.*"),
                 engine.err());
         Result format = classify("--input", in, "--output", out, "--format", "xml");
         assertEquals(2, format.status());
-        assertTrue(format.err().startsWith("Invalid value for option '--format': expected one of [parquet, json, csv]"),
+        assertTrue(format.err().startsWith("error: Invalid value for option '--format': expected one of [parquet, json, csv]"),
                 format.err());
     }
 

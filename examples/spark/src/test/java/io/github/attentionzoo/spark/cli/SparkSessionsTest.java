@@ -1,5 +1,6 @@
 package io.github.attentionzoo.spark.cli;
 
+import io.github.attentionzoo.cli.Launcher;
 import org.apache.spark.SparkException;
 import org.junit.jupiter.api.Test;
 
@@ -86,10 +87,10 @@ class SparkSessionsTest {
                 + " java.io.FileNotFoundException: /data/x.png (Permission denied)\n\tat java.io.FileInputStream.open0",
                 cause);
         Exception writer = new SparkException("[TASK_WRITE_FAILED] Task failed while writing rows", job);
-        assertEquals("/data/x.png (Permission denied)", Errors.describe(writer));
+        assertEquals("/data/x.png (Permission denied)", Launcher.describe(writer));
         // Without the task's exception (not deserializable on the driver), its text in the job's message.
-        assertEquals("/data/x.png (Permission denied)", Errors.describe(new SparkException(job.getMessage())));
-        assertEquals("cannot load the model", Errors.describe(new SparkException("Job aborted",
+        assertEquals("/data/x.png (Permission denied)", Launcher.describe(new SparkException(job.getMessage())));
+        assertEquals("cannot load the model", Launcher.describe(new SparkException("Job aborted",
                 new IllegalStateException("cannot load the model", new RuntimeException("inner")))));
     }
 }

@@ -282,8 +282,9 @@ class StandaloneClusterIT {
     @Order(2)
     void localModeGivesTheSameRows() throws Exception {
         Path out = dir.resolve("out-local");
-        // An earlier run's output, which --force replaces whole.
+        // An earlier run's output, marked as classify marks its outputs, which --force replaces whole.
         Files.writeString(Files.createDirectories(out).resolve("part-00000-earlier.json"), "{\"path\": \"stale\"}\n");
+        Files.writeString(out.resolve(Locations.MARKER), "an earlier run\n");
         Run run = SparkTestSupport.run(classify(out, "--format", "json", "--progress", "0", "--force"),
                 Map.of("OMP_WAIT_POLICY", "PASSIVE"), dir.resolve("logs"), 300);
         assertEquals(0, run.status(), run.err());

@@ -34,6 +34,9 @@ public class SelectiveKernel extends AbstractBlock {
 
     private static final byte VERSION = 1;
 
+    /** L, the smallest width of the fused vector z unless a builder sets another: the SK paper's 32. */
+    public static final int DEFAULT_MIN_HIDDEN = 32;
+
     private final int inChannels;
     private final int channels;
     private final int hidden;
@@ -183,7 +186,7 @@ public class SelectiveKernel extends AbstractBlock {
         private int groups = 1;
         private boolean dilated;
         private int reduction = SqueezeExcitation.DEFAULT_REDUCTION;
-        private int minHidden = 32;
+        private int minHidden = DEFAULT_MIN_HIDDEN;
         private boolean convBias;
         private boolean fuseNormAct = true;
 

@@ -71,6 +71,10 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--print-recipe", description = "Print the recipe these flags give, and exit without training.")
     boolean printRecipe;
 
+    @Option(names = "--json", description = "With --print-recipe: print the recipe, and the network for a model"
+            + " with a PyTorch twin, as JSON (what training/gpu/train_torch.py trains from).")
+    boolean json;
+
     @Option(names = "--threads", description = "Intra-op threads (default: one per core). Whether two runs"
             + " of 1 thread each beat one run on all cores depends on the CPU: measure with bench --mode train.")
     Integer threads;
@@ -80,9 +84,13 @@ final class TrainCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         String model = architecture.name();
+        if (json && !printRecipe) {
+            throw new IllegalArgumentException("--json: only with --print-recipe");
+        }
         Recipe recipe = recipe(model);
         if (printRecipe) {
-            System.out.println(recipe);
+            System.out.println(json ? Architectures.recipeJson(model, recipeName, recipe, CommandLines.of(spec))
+                    : recipe.toString());
             return 0;
         }
         EngineThreads.configure(threads);

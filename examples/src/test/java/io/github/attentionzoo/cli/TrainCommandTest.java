@@ -3,8 +3,11 @@ package io.github.attentionzoo.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
 import io.github.attentionzoo.zoo.Architectures;
 import io.github.attentionzoo.zoo.ModelMetadata;
 import io.github.attentionzoo.zoo.PretrainedStore;
@@ -58,6 +61,62 @@ class TrainCommandTest {
             assertNotEquals(0, bad.status(), plain);
             assertTrue(bad.err().contains("--no-se-decay: " + plain + " has no SE block"), bad.err());
         }
+    }
+
+    @Test
+    void printRecipeJsonIsTheRegistrysRecipeOfEveryModelAndRecipe() {
+        for (String name : Architectures.names()) {
+            Architectures.Spec spec = Architectures.spec(name);
+            for (String recipeName : spec.recipes().keySet()) {
+                CliSupport.Result r = CliSupport.run("train", "--model", name, "--recipe", recipeName, "--print-recipe",
+                        "--json");
+                assertEquals(0, r.status(), r.err());
+                JsonObject o = JsonParser.parseString(r.out()).getAsJsonObject();
+                Recipe registered = Architectures.recipe(name, recipeName);
+                String what = name + " " + recipeName;
+                assertEquals(registered, Recipe.fromJson(o.get("recipe")), what);
+                assertEquals(registered.toString(), o.get("recipeText").getAsString(), what);
+                assertEquals(name, o.get("architecture").getAsString(), what);
+                assertEquals(recipeName, o.get("recipeName").getAsString(), what);
+                assertEquals(spec.inputSize(), o.get("inputSize").getAsInt(), what);
+                assertTrue(o.get("command").getAsString().endsWith("train --model " + name + " --recipe " + recipeName
+                        + " --print-recipe --json"), o.get("command").getAsString());
+                if (spec.structure() == null) {
+                    assertNull(o.get("network"), what);
+                } else {
+                    assertEquals(Architectures.structure(name, null), o.get("network"), what);
+                }
+                // The text form, which training/ship.sh compares, stays as it was.
+                assertEquals(registered.toString(), CliSupport.run("train", "--model", name, "--recipe", recipeName,
+                        "--print-recipe").out().strip(), what);
+            }
+        }
+    }
+
+    @Test
+    void printRecipeJsonCarriesTheFlagsAndTheNetwork() {
+        CliSupport.Result r = CliSupport.run("train", "--model", "se_resnet56", "--se-decay", "--epochs", "16",
+                "--print-recipe", "--json");
+        assertEquals(0, r.status(), r.err());
+        JsonObject o = JsonParser.parseString(r.out()).getAsJsonObject();
+        assertEquals(Architectures.spec("se_resnet56").recipe().toBuilder().decayExcitation(true).epochs(16).build(),
+                Recipe.fromJson(o.get("recipe")));
+        JsonObject net = o.getAsJsonObject("network");
+        assertEquals("cifar_resnet", net.get("family").getAsString());
+        assertEquals(56, net.get("depth").getAsInt());
+        assertEquals(9, net.get("blocksPerStage").getAsInt());
+        assertEquals("[16,32,64]", net.get("widths").toString());
+        assertEquals("{\"reduction\":16,\"minHidden\":8}", net.get("se").toString());
+        assertNull(net.get("sk"));
+        JsonObject sk = JsonParser.parseString(CliSupport.run("train", "--model", "sk_resnet20", "--print-recipe",
+                "--json").out()).getAsJsonObject().getAsJsonObject("network");
+        assertEquals("{\"kernels\":[3,5],\"dilated\":true,\"reduction\":16,\"minHidden\":32}",
+                sk.get("sk").toString());
+        assertNull(sk.get("se"));
+
+        String err = CliSupport.fails("train", "--model", "resnet20", "--json");
+        assertEquals(1, err.lines().count(), err);
+        CliSupport.assertMentions(err, "--json: only with --print-recipe");
     }
 
     @Test

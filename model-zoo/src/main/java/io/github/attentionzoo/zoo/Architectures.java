@@ -3,6 +3,8 @@ package io.github.attentionzoo.zoo;
 import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
 import ai.djl.training.initializer.XavierInitializer;
+import com.google.gson.GsonBuilder;
+import com.google.gson.JsonObject;
 import io.github.attentionzoo.nn.SqueezeExcitation;
 import io.github.attentionzoo.zoo.arch.CifarResNet;
 import io.github.attentionzoo.zoo.arch.ImageNetResNet;
@@ -18,7 +20,8 @@ import java.util.function.Function;
  * entry says everything the project knows of a model: how to build it, its input size and class
  * count, the recipes it is trained with (the first, {@code zoo}, is the one its shipped weights
  * were trained with), its PyTorch parameter names, and its plain twin. Nothing else in the code
- * switches on a model's name.
+ * switches on a model's name, and a trainer outside the JVM (the PyTorch twin) learns a model's
+ * network and recipe from {@link #recipeJson}, not from its name.
  *
  * <p>Options (all optional, as strings or numbers): {@code num_classes}, {@code reduction} (SE
  * ratio) and {@code se_min_hidden} (the SE bottleneck's minimum width; 1 gives senet.pytorch's
@@ -38,10 +41,32 @@ public final class Architectures {
      * @param torchLayouts the PyTorch names of its parameters, one list per known layout (the one
      *     {@code export-torch} writes first), or null when it has no PyTorch twin
      * @param plainTwin the plain network an attention network is compared with, or null
+     * @param structure describes the network as data a PyTorch twin builds it from (depth, block,
+     *     widths, SE and SK settings, as {@link CifarResNet.Builder#describe()}), or null when no
+     *     twin builds it
      */
     public record Spec(String name, String description, int inputSize, int defaultClasses,
             Function<Options, Block> factory, Map<String, Recipe> recipes,
-            Function<Options, List<List<String>>> torchLayouts, String plainTwin) {
+            Function<Options, List<List<String>>> torchLayouts, String plainTwin,
+            Function<Options, JsonObject> structure) {
+
+        /**
+         * Creates a spec whose network no PyTorch twin builds (the form before {@code structure}).
+         *
+         * @param name as the record's
+         * @param description as the record's
+         * @param inputSize as the record's
+         * @param defaultClasses as the record's
+         * @param factory as the record's
+         * @param recipes as the record's
+         * @param torchLayouts as the record's
+         * @param plainTwin as the record's
+         */
+        public Spec(String name, String description, int inputSize, int defaultClasses,
+                Function<Options, Block> factory, Map<String, Recipe> recipes,
+                Function<Options, List<List<String>>> torchLayouts, String plainTwin) {
+            this(name, description, inputSize, defaultClasses, factory, recipes, torchLayouts, plainTwin, null);
+        }
 
         /**
          * Returns the recipe the shipped weights were trained with, which {@code train --model NAME}
@@ -111,10 +136,13 @@ public final class Architectures {
         Map<String, Recipe> recipes = new LinkedHashMap<>();
         recipes.put(ZOO_RECIPE, zoo);
         recipes.put("he2016", he2016);
-        add(new Spec(name, description, 32, 10,
-                o -> CifarResNet.builder().setDepth(depth).optNumClasses(o.numClasses()).optReduction(o.reduction())
-                        .optSeMinHidden(o.seMinHidden()).optSe(se).optSelectiveKernel(sk).build(),
-                Map.copyOf(recipes), o -> List.of(CifarResNet.torchNames(depth, se, sk == null ? 0 : sk.length)), twin));
+        // One builder for the network and its description, so the PyTorch twin cannot build another.
+        Function<Options, CifarResNet.Builder> builder = o -> CifarResNet.builder().setDepth(depth)
+                .optNumClasses(o.numClasses()).optReduction(o.reduction()).optSeMinHidden(o.seMinHidden()).optSe(se)
+                .optSelectiveKernel(sk);
+        add(new Spec(name, description, 32, 10, o -> builder.apply(o).build(), Map.copyOf(recipes),
+                o -> List.of(CifarResNet.torchNames(depth, se, sk == null ? 0 : sk.length)), twin,
+                o -> builder.apply(o).describe()));
     }
 
     /**
@@ -161,6 +189,51 @@ public final class Architectures {
                             .filter(s -> s.torchLayouts() != null).map(Spec::name).toList()));
         }
         return spec.torchLayouts().apply(options(name, arguments));
+    }
+
+    /**
+     * Returns the description a PyTorch twin builds a model's network from.
+     *
+     * @param name the model
+     * @param arguments the build options (may be null)
+     * @return the description, as {@link CifarResNet.Builder#describe()}
+     * @throws IllegalArgumentException naming the models that have one when this one has none
+     */
+    public static JsonObject structure(String name, Map<String, ?> arguments) {
+        Spec spec = spec(name);
+        if (spec.structure() == null) {
+            throw new IllegalArgumentException("no PyTorch twin builds '" + name + "'; it builds " + String.join(", ",
+                    SPECS.values().stream().filter(s -> s.structure() != null).map(Spec::name).toList()));
+        }
+        return spec.structure().apply(options(name, arguments));
+    }
+
+    /**
+     * Describes a training run for a trainer outside the JVM ({@code train --print-recipe --json}):
+     * {@code architecture}, {@code inputSize}, {@code recipeName}, {@code recipe} (as {@link
+     * Recipe#toJson()}, which {@link Recipe#fromJson} reads), {@code recipeText} (as {@link
+     * Recipe#toString()}), {@code network} (as {@link #structure}, absent for a model no PyTorch
+     * twin builds) and {@code command}, the command that printed it.
+     *
+     * @param name the model, built with its default options
+     * @param recipeName the named recipe the run starts from
+     * @param recipe that recipe with the run's changes
+     * @param command the command line that asked for it
+     * @return the JSON text, one member a line
+     */
+    public static String recipeJson(String name, String recipeName, Recipe recipe, String command) {
+        Spec spec = spec(name);
+        JsonObject o = new JsonObject();
+        o.addProperty("architecture", name);
+        o.addProperty("inputSize", spec.inputSize());
+        o.addProperty("recipeName", recipeName);
+        o.add("recipe", recipe.toJson());
+        o.addProperty("recipeText", recipe.toString());
+        if (spec.structure() != null) {
+            o.add("network", structure(name, null));
+        }
+        o.addProperty("command", command);
+        return new GsonBuilder().setPrettyPrinting().disableHtmlEscaping().create().toJson(o);
     }
 
     /**

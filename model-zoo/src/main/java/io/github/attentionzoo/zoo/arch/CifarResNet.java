@@ -4,10 +4,13 @@ import ai.djl.nn.Block;
 import ai.djl.nn.SequentialBlock;
 import ai.djl.nn.core.Linear;
 import ai.djl.nn.pooling.Pool;
+import com.google.gson.JsonArray;
+import com.google.gson.JsonObject;
 import io.github.attentionzoo.nn.ConvBnAct;
 import io.github.attentionzoo.nn.Attention;
 import io.github.attentionzoo.nn.BasicBlock;
 import io.github.attentionzoo.nn.NamedSequentialBlock;
+import io.github.attentionzoo.nn.SelectiveKernel;
 import io.github.attentionzoo.nn.SqueezeExcitation;
 
 import java.util.ArrayList;
@@ -78,10 +81,6 @@ public final class CifarResNet {
             return this;
         }
 
-
-
-
-
         /**
          * Sets the SE bottleneck's minimum width (default 8; 1 reproduces senet.pytorch).
          *
@@ -117,11 +116,55 @@ public final class CifarResNet {
         }
 
         /**
-         * Builds the network: input [N, 3, H, W], output logits [N, numClasses].
+         * Describes the network this builder builds, as data a PyTorch twin builds the same network
+         * from ({@code training/gpu/train_torch.py}): {@code family} ({@code cifar_resnet}), {@code
+         * depth}, {@code blocksPerStage}, {@code widths} (stem and stage channels), {@code block}
+         * ({@code basic}: conv-BN-ReLU, conv-BN, attention, addition, ReLU), {@code shortcut}
+         * ({@code projection}: 1×1 conv and BN where the shape changes), {@code numClasses}, and,
+         * where the blocks carry them, {@code se} ({@code reduction}, {@code minHidden}: hidden width
+         * min(C, max(minHidden, C / reduction)), no biases) and {@code sk} ({@code kernels}, {@code
+         * dilated}, {@code reduction}, {@code minHidden}: fused width max(minHidden, C / reduction)).
          *
-         * @return the network
+         * @return the description
+         * @throws IllegalArgumentException as {@link #build()} for options it would refuse
          */
-        public Block build() {
+        public JsonObject describe() {
+            validate();
+            JsonObject o = new JsonObject();
+            o.addProperty("family", "cifar_resnet");
+            o.addProperty("depth", depth);
+            o.addProperty("blocksPerStage", (depth - 2) / 6);
+            JsonArray widths = new JsonArray();
+            for (int stage = 0; stage < 3; stage++) {
+                widths.add(baseWidth << stage);
+            }
+            o.add("widths", widths);
+            o.addProperty("block", "basic");
+            o.addProperty("shortcut", "projection");
+            o.addProperty("numClasses", numClasses);
+            if (se) {
+                JsonObject s = new JsonObject();
+                s.addProperty("reduction", reduction);
+                s.addProperty("minHidden", seMinHidden);
+                o.add("se", s);
+            }
+            if (skKernels != null) {
+                // BasicBlock builds its SK unit dilated, with SelectiveKernel's own reduction and width.
+                JsonObject s = new JsonObject();
+                JsonArray kernels = new JsonArray();
+                for (int k : skKernels) {
+                    kernels.add(k);
+                }
+                s.add("kernels", kernels);
+                s.addProperty("dilated", true);
+                s.addProperty("reduction", SqueezeExcitation.DEFAULT_REDUCTION);
+                s.addProperty("minHidden", SelectiveKernel.DEFAULT_MIN_HIDDEN);
+                o.add("sk", s);
+            }
+            return o;
+        }
+
+        private void validate() {
             if (depth < 8 || (depth - 2) % 6 != 0) {
                 throw new IllegalArgumentException(
                         "CIFAR ResNet depth must be 6n + 2 with n >= 1 (20, 32, 44, 56, 110), got " + depth);
@@ -129,6 +172,15 @@ public final class CifarResNet {
             if (numClasses <= 0 || baseWidth <= 0) {
                 throw new IllegalArgumentException("numClasses and baseWidth must be positive");
             }
+        }
+
+        /**
+         * Builds the network: input [N, 3, H, W], output logits [N, numClasses].
+         *
+         * @return the network
+         */
+        public Block build() {
+            validate();
             int n = (depth - 2) / 6;
             NamedSequentialBlock net = new NamedSequentialBlock();
             net.add(ConvBnAct.of(baseWidth).build());

@@ -59,7 +59,7 @@ class ClassifyCommandIT {
                 out.toString(), "--format", "csv", "--progress", "0"));
         assertEquals(0, run.status(), run.err());
         assertEquals("", run.err().strip(), "the console stays free of Spark's and the engine's notices");
-        assertTrue(run.out().matches("classified 26 images with se_resnet20 on PyTorch into \\S+ \\(csv\\): 2 could"
+        assertTrue(run.out().matches("classified 26 images with se_resnet20 on OnnxRuntime into \\S+ \\(csv\\): 2 could"
                 + " not be read as images; [0-9.]+ s, [0-9]+ images/s\\n"), run.out());
         assertTrue(Files.isRegularFile(out.resolve("_SUCCESS")));
         Map<String, String[]> rows = new HashMap<>();

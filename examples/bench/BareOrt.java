@@ -2,8 +2,10 @@ import ai.djl.inference.Predictor;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.repository.zoo.Criteria;
 import ai.djl.repository.zoo.ZooModel;
+import ai.djl.ndarray.NDList;
+import ai.djl.translate.NoBatchifyTranslator;
 import ai.djl.translate.Translator;
-import io.github.attentionzoo.app.RawTranslators;
+import ai.djl.translate.TranslatorContext;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -14,9 +16,13 @@ import java.util.Random;
  * The peer of `attentionzoo bench --engine OnnxRuntime`: a bare DJL + ONNX Runtime loop over one
  * .onnx file, as a Java user would write it without the zoo, with the same session options as the
  * zoo's (all optimizations, sequential, 1 inter-op thread, N intra-op threads). Prints one JSON line
- * with the same fields. Run with Java's single-file launcher:
+ * with the same fields. It uses nothing of the zoo's, so its memory is a minimal program's: compile
+ * it once and run it on DJL's API and ONNX Runtime engine jars alone (examples/bench/onnx_compare.py
+ * does this):
  *
- *   java -cp 'examples/target/attentionzoo.jar:examples/target/lib/*' examples/bench/BareOrt.java FILE.onnx BATCH SECONDS THREADS [OPTION=VALUE...]
+ *   javac -d /tmp/bare -cp "$(ls examples/target/lib/{api,onnxruntime-engine}-*.jar | paste -sd:)" examples/bench/BareOrt.java
+ *   java -cp "/tmp/bare:$(ls examples/target/lib/{api,onnxruntime,onnxruntime-engine,gson,jna,slf4j-api,commons-compress}-*.jar | paste -sd:)" \
+ *       BareOrt FILE.onnx BATCH SECONDS THREADS [OPTION=VALUE...]
  *
  * The OPTION=VALUE pairs replace or add session options that DJL's OrtModel reads (executionMode,
  * optLevel, memoryPatternOptimization, cpuArenaAllocator, interOpNumThreads, ...), for a sweep.
@@ -34,8 +40,18 @@ public final class BareOrt {
         for (int i = 0; i < data.length; i++) {
             data[i] = (float) rng.nextGaussian();
         }
-        // The zoo's own raw translator: the same Java work around the network on both sides.
-        Translator<float[], float[]> translator = RawTranslators.floats(shape);
+        // Floats in, logits out: the least Java work around the network.
+        Translator<float[], float[]> translator = new NoBatchifyTranslator<>() {
+            @Override
+            public NDList processInput(TranslatorContext ctx, float[] input) {
+                return new NDList(ctx.getNDManager().create(input, shape));
+            }
+
+            @Override
+            public float[] processOutput(TranslatorContext ctx, NDList list) {
+                return list.head().toFloatArray();
+            }
+        };
         Criteria.Builder<float[], float[]> builder = Criteria.builder().setTypes(float[].class, float[].class)
                 .optModelPath(file).optEngine("OnnxRuntime").optTranslator(translator)
                 .optOption("optLevel", "ALL_OPT").optOption("executionMode", "SEQUENTIAL")

@@ -124,8 +124,8 @@ class SparkClassifyCommandTest {
                 "--batch-size 2147483647: out of range; give a whole number from 1 to 65,536");
         refusedOption(classify("--input", in, "--output", out, "--progress", "-1"),
                 "--progress -1: out of range; give a whole number from 0 to 86,400");
-        refused(classify("--input", "", "--output", out), "--input '': empty; give a path");
-        refused(classify("--input", in, "--output", ""), "--output '': empty; give a path");
+        refusedOption(classify("--input", "", "--output", out), "--input '': empty; give a value");
+        refusedOption(classify("--input", in, "--output", ""), "--output '': empty; give a value");
         refused(classify("--input", in, "--output", out, "--master", "garbage"), "--master garbage: not a Spark master"
                 + " URL; give local[N], spark://HOST:PORT, yarn or k8s://HOST:PORT");
         Result engine = classify("--input", in, "--output", out, "--engine", "TensorFlow");

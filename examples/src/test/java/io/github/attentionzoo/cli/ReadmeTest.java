@@ -111,7 +111,7 @@ class ReadmeTest {
 
     @Test
     void theTestCommandIsWhatCiRuns() throws Exception {
-        String commands = fenced(section(readme, "Two commands"), "bash").get(0);
+        String commands = fenced(section(readme, "First commands"), "bash").get(0);
         String test = commands.lines().filter(l -> l.startsWith("mvn ") && !l.contains("attentionzoo.jar"))
                 .findFirst().orElseThrow();
         assertTrue(Files.readString(ROOT.resolve(".ci/run")).contains(test), ".ci/run runs: " + test);
@@ -119,7 +119,7 @@ class ReadmeTest {
 
     @Test
     void theFirstCommandRunsAndPrintsWhatTheReadmeSays() throws Exception {
-        String commands = fenced(section(readme, "Two commands"), "bash").get(0);
+        String commands = fenced(section(readme, "First commands"), "bash").get(0);
         String line = commands.lines().filter(l -> l.contains("attentionzoo.jar")).findFirst().orElseThrow();
         String[] args = line.substring(line.indexOf("attentionzoo.jar") + "attentionzoo.jar".length()).strip().split("\\s+");
         CliSupport.Result r = CliSupport.run(args);

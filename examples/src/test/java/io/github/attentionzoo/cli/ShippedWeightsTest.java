@@ -9,6 +9,7 @@ import io.github.attentionzoo.zoo.Architectures;
 import io.github.attentionzoo.zoo.ModelMetadata;
 import io.github.attentionzoo.zoo.PretrainedStore;
 import io.github.attentionzoo.zoo.Recipe;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import java.nio.file.Files;
@@ -24,6 +25,7 @@ import java.util.regex.Pattern;
  * states, and every shipped attention network beats its shipped plain twin trained alike. Needs
  * ../shared/cifar10 (the official binary files); skipped where it is absent.
  */
+@Tag("full")
 class ShippedWeightsTest {
 
     /**

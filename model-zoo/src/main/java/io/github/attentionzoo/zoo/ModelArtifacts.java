@@ -145,7 +145,6 @@ public final class ModelArtifacts {
         }
         Model model = Model.newInstance(metadata.architecture, device, ONNX_RUNTIME);
         try {
-            EngineSetup.prepare(model.getNDManager().getEngine());
             describe(model, metadata);
             String prefix = file.getFileName().toString().replaceFirst("\\.onnx$", "");
             try {

@@ -59,6 +59,10 @@ def _recipe(r):
         out[key] = v
     for key in ("decayNormAndBias", "decayExcitation"):
         out[key] = _member(r, key, bool, where)
+    # Absent in plans made before the Java trainer could average weights; the twin does not, so it refuses rather
+    # than train something other than the plan.
+    if float(r.get("ema", 0) or 0) != 0:
+        raise PlanError(f"recipe: weight averaging (ema={r['ema']}) is not in the twin; make the plan with --ema 0")
     return out
 
 

@@ -9,6 +9,7 @@ import io.github.attentionzoo.io.AtomicFiles;
 import io.github.attentionzoo.train.ConfusionPlot;
 import io.github.attentionzoo.train.Evaluation;
 import io.github.attentionzoo.zoo.CifarTranslatorFactory;
+import io.github.attentionzoo.zoo.FlipAveraging;
 import io.github.attentionzoo.zoo.ModelMetadata;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -41,11 +42,16 @@ final class EvaluateCommand implements Callable<Integer> {
     @Option(names = "--output", description = "Directory for confusion.png and confusion.csv (default: none).")
     Path output;
 
+    @Option(names = "--tta", paramLabel = "none|flip", description = "Test-time augmentation: flip averages each"
+            + " image's logits with its mirror image's, at half the speed (default: none).")
+    String tta = "none";
+
     @Override
     public Integer call() throws Exception {
         if (output != null) {
             OutputGuard.notAnInput(output, "--output", source.directory());
         }
+        boolean flip = FlipAveraging.parse(tta, "--tta");
         ModelMetadata metadata = source.metadata();
         long[][] m;
         List<String> classes;
@@ -65,11 +71,12 @@ final class EvaluateCommand implements Callable<Integer> {
                 test = CifarSource.split(data, false);
                 described = CifarSource.describe(data);
             }
-            m = Evaluation.confusion(model, test, batchSize, classes.size());
+            m = Evaluation.confusion(model, test, batchSize, classes.size(), flip);
         }
         long n = java.util.Arrays.stream(m).flatMapToLong(java.util.Arrays::stream).sum();
-        System.out.printf(Locale.ROOT, "evaluated on %d images (%s) on %s%s%n", n, described, engine.name(),
-                precision.get(engine) == io.github.attentionzoo.zoo.Precision.INT8 ? " in int8" : "");
+        System.out.printf(Locale.ROOT, "evaluated on %d images (%s) on %s%s%s%n", n, described, engine.name(),
+                precision.get(engine) == io.github.attentionzoo.zoo.Precision.INT8 ? " in int8" : "",
+                flip ? ", each averaged with its mirror image" : "");
         StringBuilder table = new StringBuilder(String.format(Locale.ROOT, "%-12s", "true\\pred"));
         for (String c : classes) {
             table.append(String.format(Locale.ROOT, "%6.5s", c));

@@ -25,8 +25,9 @@ final class TrainCommand implements Callable<Integer> {
     @Mixin ArchitectureOption architecture;
 
     @Option(names = "--recipe", description = "zoo (the model's own, default: what its shipped weights were trained"
-            + " with) or he2016 (He et al. 2016's CIFAR recipe: momentum SGD, step decay, 164 epochs, weight decay"
-            + " 1e-4); flags override it.")
+            + " with), he2016 (He et al. 2016's CIFAR recipe: momentum SGD, step decay, 164 epochs, weight decay"
+            + " 1e-4) or fast (resnet20, se_resnet20, sk_resnet20: a short one-cycle run with label smoothing and"
+            + " weight averaging, docs/training.md); flags override it.")
     String recipeName = Architectures.ZOO_RECIPE;
 
     @Option(names = "--data", description = "CIFAR-10 directory or archive, or 'embedded' (default: DJL download if online, else embedded).")
@@ -53,6 +54,10 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--cutout", description = "Cutout square side in pixels, 0 for none (default: the recipe's,"
             + " 16 for the zoo's ResNets, 0 for simple_cnn).")
     Integer cutout;
+
+    @Option(names = "--ema", description = "Decay per step of the weights' moving average, which the run evaluates"
+            + " and saves; 0 for none (default: the recipe's).")
+    Float ema;
 
     @Option(names = "--no-se-decay", description = "Keep the SE excitation weights out of weight decay, which"
             + " otherwise can shrink whole SE blocks to a constant gate (default: the recipe's; se_resnet56's"
@@ -139,6 +144,9 @@ final class TrainCommand implements Callable<Integer> {
         }
         if (cutout != null) {
             b.cutout(cutout);
+        }
+        if (ema != null) {
+            b.ema(ema);
         }
         if (noSeDecay || seDecay) {
             b.decayExcitation(seDecay);

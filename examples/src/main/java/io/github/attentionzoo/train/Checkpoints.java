@@ -90,6 +90,11 @@ public final class Checkpoints {
     public static final String STATE = "state.json";
     /** The optimizer state's file inside a checkpoint. */
     public static final String OPTIMIZER = "optimizer.ndlist";
+    /**
+     * The trained weights' file inside a checkpoint of a recipe with {@code ema}, whose model files
+     * hold the weights' average.
+     */
+    public static final String TRAINED = "trained.ndlist";
 
     /**
      * Writes a checkpoint for the epoch in {@code state}. The directory is also a complete model
@@ -105,6 +110,24 @@ public final class Checkpoints {
      */
     public void save(Model model, NDList optimizerState, State state, ModelMetadata metadata, List<String> synset)
             throws IOException {
+        save(model, optimizerState, null, state, metadata, synset);
+    }
+
+    /**
+     * Writes a checkpoint as {@link #save(Model, NDList, State, ModelMetadata, List)} does; for a
+     * recipe that averages the weights, the model holds the average and {@code trained} the
+     * weights as trained ({@value #TRAINED}), which a resume continues from.
+     *
+     * @param model the model being trained
+     * @param optimizerState the optimizer's named state
+     * @param trained the trained weights, or null when the model holds them
+     * @param state the run state
+     * @param metadata what the model is, with the training record up to this epoch
+     * @param synset the class names
+     * @throws IOException when writing fails (the previous checkpoint is untouched)
+     */
+    public void save(Model model, NDList optimizerState, NDList trained, State state, ModelMetadata metadata,
+            List<String> synset) throws IOException {
         Path dir = root.resolve(String.format(Locale.ROOT, "epoch-%04d", state.epoch));
         AtomicFiles.writeDirectory(dir, tmp -> {
             model.save(tmp, metadata.architecture);
@@ -112,6 +135,12 @@ public final class Checkpoints {
             try (BufferedOutputStream out = new BufferedOutputStream(
                     Files.newOutputStream(tmp.resolve(OPTIMIZER)))) {
                 optimizerState.encode(out);
+            }
+            if (trained != null) {
+                try (BufferedOutputStream out = new BufferedOutputStream(
+                        Files.newOutputStream(tmp.resolve(TRAINED)))) {
+                    trained.encode(out);
+                }
             }
             Files.writeString(tmp.resolve(STATE), GSON.toJson(state), StandardCharsets.UTF_8);
         });
@@ -167,6 +196,9 @@ public final class Checkpoints {
                 ModelArtifacts.load(dir, null).close();
             }
             readOptimizerState(dir, scratch).close();
+            if (state.recipe().ema() > 0) {
+                readTrained(dir, scratch).close();
+            }
             return null;
         } catch (IOException | RuntimeException e) {
             return e.getMessage() == null ? dir + ": " + e.getClass().getSimpleName() : Messages.firstLine(e.getMessage());
@@ -258,12 +290,29 @@ public final class Checkpoints {
      * @throws IOException when the file cannot be read
      */
     public static NDList readOptimizerState(Path dir, NDManager manager) throws IOException {
-        Path file = dir.resolve(OPTIMIZER);
+        return readArrays(dir.resolve(OPTIMIZER), "optimizer state", manager);
+    }
+
+    /**
+     * Reads the trained weights of a checkpoint whose model holds their average.
+     *
+     * @param dir the checkpoint
+     * @param manager the manager for the arrays
+     * @return the arrays, one per parameter
+     * @throws IOException when the file is missing or cannot be read
+     */
+    public static NDList readTrained(Path dir, NDManager manager) throws IOException {
+        return readArrays(dir.resolve(TRAINED), "trained weights", manager);
+    }
+
+    private static NDList readArrays(Path file, String what, NDManager manager) throws IOException {
         try (InputStream in = new BufferedInputStream(Files.newInputStream(file))) {
             return NDList.decode(manager, in);
+        } catch (java.nio.file.NoSuchFileException e) {
+            throw new IOException(file + ": missing (the checkpoint's " + what + ")", e);
         } catch (IOException | RuntimeException e) {
             String reason = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
-            throw new IOException(file + ": optimizer state is corrupt or truncated (" + reason + ")", e);
+            throw new IOException(file + ": " + what + " is corrupt or truncated (" + reason + ")", e);
         }
     }
 }

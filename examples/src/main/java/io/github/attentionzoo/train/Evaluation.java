@@ -4,6 +4,8 @@ import ai.djl.Model;
 import ai.djl.inference.Predictor;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.training.Trainer;
 import ai.djl.training.dataset.Batch;
@@ -12,6 +14,7 @@ import io.github.attentionzoo.app.RawTranslators;
 import io.github.attentionzoo.data.Augmentation;
 import io.github.attentionzoo.data.BatchLoader;
 import io.github.attentionzoo.data.CifarRecords;
+import io.github.attentionzoo.zoo.FlipAveraging;
 
 /** Loss and accuracy of a model in inference mode over a test set. */
 public final class Evaluation {
@@ -44,13 +47,29 @@ public final class Evaluation {
      * @return matrix[true][predicted]
      */
     public static long[][] confusion(Model model, CifarRecords test, int batchSize, int classes) {
+        return confusion(model, test, batchSize, classes, false);
+    }
+
+    /**
+     * Counts predictions per true class as {@link #confusion(Model, CifarRecords, int, int)} does,
+     * optionally with flip test-time augmentation ({@link FlipAveraging}).
+     *
+     * @param model the model
+     * @param test the images
+     * @param batchSize images per batch
+     * @param classes the model's class count
+     * @param flip whether each image's logits are averaged with its mirror image's
+     * @return matrix[true][predicted]
+     */
+    public static long[][] confusion(Model model, CifarRecords test, int batchSize, int classes, boolean flip) {
         long[][] matrix = new long[classes][classes];
         BatchLoader loader = new BatchLoader(test, model.getNDManager(), batchSize, false, false, Augmentation.NONE, 0);
         try (Predictor<NDList, float[]> predictor = model.newPredictor(RawTranslators.logits())) {
             for (Batch batch : loader) {
                 try (batch) {
-                    float[] logits = predictor.predict(batch.getData());
                     int n = batch.getSize();
+                    float[] logits = flip ? mirrored(predictor, batch.getData().head(), n, classes)
+                            : predictor.predict(batch.getData());
                     if (logits.length != (long) n * classes) {
                         throw new IllegalArgumentException("the model gives " + logits.length / n + " outputs an image;"
                                 + " this evaluation needs " + classes);
@@ -73,6 +92,17 @@ public final class Evaluation {
         return matrix;
     }
 
+
+    /** The logits of a batch averaged with its mirror images', built in Java so that any engine runs it. */
+    private static float[] mirrored(Predictor<NDList, float[]> predictor, NDArray images, int n, int classes)
+            throws TranslateException {
+        float[] both = FlipAveraging.withMirrors(images.toFloatArray(), n, (int) images.getShape().get(3));
+        Shape shape = images.getShape();
+        try (NDManager scratch = images.getManager().newSubManager()) {
+            NDArray input = scratch.create(both, new Shape(2L * n, shape.get(1), shape.get(2), shape.get(3)));
+            return FlipAveraging.average(predictor.predict(new NDList(input)), n, classes);
+        }
+    }
 
     /**
      * Returns the accuracy of a confusion matrix.
@@ -101,6 +131,20 @@ public final class Evaluation {
      * @return {mean loss, accuracy}
      */
     public static double[] lossAndAccuracy(Trainer trainer, CifarRecords test, int batchSize) {
+        return lossAndAccuracy(trainer, test, batchSize, false);
+    }
+
+    /**
+     * Evaluates a trainer's model on a set, optionally with flip test-time augmentation: the logits
+     * of each image and of its mirror image averaged.
+     *
+     * @param trainer the trainer
+     * @param test the images
+     * @param batchSize images per batch
+     * @param flip whether to average with the mirror images
+     * @return {mean loss, accuracy}
+     */
+    public static double[] lossAndAccuracy(Trainer trainer, CifarRecords test, int batchSize, boolean flip) {
         BatchLoader loader = new BatchLoader(test, trainer.getManager(), batchSize, false, false, Augmentation.NONE, 0);
         double lossSum = 0;
         long correct = 0;
@@ -109,6 +153,10 @@ public final class Evaluation {
             try (batch) {
                 for (Batch split : batch.split(trainer.getDevices(), false)) {
                     NDList preds = trainer.evaluate(split.getData());
+                    if (flip) {
+                        NDArray mirrored = trainer.evaluate(new NDList(split.getData().head().flip(3))).head();
+                        preds = new NDList(preds.head().add(mirrored).divi(2));
+                    }
                     lossSum += trainer.getLoss().evaluate(split.getLabels(), preds).getFloat() * split.getSize();
                     correct += correct(preds.head(), split.getLabels().head());
                     seen += split.getSize();

@@ -85,6 +85,9 @@ public final class Architectures {
     /** The name of every model's own recipe. */
     public static final String ZOO_RECIPE = "zoo";
 
+    /** The name of the short recipe of the 20-layer CIFAR ResNets: about an hour on two CPU cores. */
+    public static final String FAST_RECIPE = "fast";
+
     /** The largest class count a head may have: sizes read from files are bounded before anything is built. */
     public static final int MAX_CLASSES = 100_000;
 
@@ -136,6 +139,11 @@ public final class Architectures {
         Map<String, Recipe> recipes = new LinkedHashMap<>();
         recipes.put(ZOO_RECIPE, zoo);
         recipes.put("he2016", he2016);
+        if (depth == 20) {
+            // An hour on two CPU cores: chosen trial by trial (docs/training.md).
+            recipes.put(FAST_RECIPE, Recipe.builder().decayExcitation(decayExcitation).epochs(30)
+                    .schedule(Recipe.Schedule.ONECYCLE).lr(0.2f).cutout(0).labelSmoothing(0.1f).ema(0.999f).build());
+        }
         // One builder for the network and its description, so the PyTorch twin cannot build another.
         Function<Options, CifarResNet.Builder> builder = o -> CifarResNet.builder().setDepth(depth)
                 .optNumClasses(o.numClasses()).optReduction(o.reduction()).optSeMinHidden(o.seMinHidden()).optSe(se)

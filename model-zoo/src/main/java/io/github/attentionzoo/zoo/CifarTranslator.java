@@ -37,11 +37,13 @@ public final class CifarTranslator implements Translator<Image, Classifications>
     private final int size;
     private final List<String> synset;
     private final int topK;
+    private final boolean flip;
 
-    private CifarTranslator(int size, List<String> synset, int topK) {
+    private CifarTranslator(int size, List<String> synset, int topK, boolean flip) {
         this.size = size;
         this.synset = List.copyOf(synset);
         this.topK = topK;
+        this.flip = flip;
     }
 
     /**
@@ -71,7 +73,21 @@ public final class CifarTranslator implements Translator<Image, Classifications>
      * @return the translator
      */
     public static CifarTranslator build(int size, List<String> synset, int topK) {
-        return new CifarTranslator(size, synset, topK);
+        return build(size, synset, topK, false);
+    }
+
+    /**
+     * Builds the image classification translator, with or without flip test-time augmentation
+     * ({@link FlipAveraging}: each image's logits averaged with its mirror image's).
+     *
+     * @param size the model's input side
+     * @param synset the class names
+     * @param topK how many classes a result lists
+     * @param flip whether to average each image with its mirror image
+     * @return the translator
+     */
+    public static CifarTranslator build(int size, List<String> synset, int topK, boolean flip) {
+        return new CifarTranslator(size, synset, topK, flip);
     }
 
     /**
@@ -121,13 +137,25 @@ public final class CifarTranslator implements Translator<Image, Classifications>
     /** {@inheritDoc} */
     @Override
     public NDList processInput(TranslatorContext ctx, Image input) {
-        return new NDList(ctx.getNDManager().create(pixels(input, size), new Shape(1, 3, size, size)));
+        return batch(ctx, pixels(input, size), 1);
     }
 
     /** {@inheritDoc} */
     @Override
     public Classifications processOutput(TranslatorContext ctx, NDList list) {
-        return classify(list.head().toFloatArray(), 0);
+        return classify(logits(list, 1), 0);
+    }
+
+    /** The network's input for {@code n} images, with their mirror images after them where asked. */
+    private NDList batch(TranslatorContext ctx, float[] images, int n) {
+        float[] values = flip ? FlipAveraging.withMirrors(images, n, size) : images;
+        return new NDList(ctx.getNDManager().create(values, new Shape(flip ? 2L * n : n, 3, size, size)));
+    }
+
+    /** One row of logits an image, each averaged with its mirror image's where asked. */
+    private float[] logits(NDList list, int n) {
+        float[] logits = list.head().toFloatArray();
+        return flip ? FlipAveraging.average(logits, n, synset.size()) : logits;
     }
 
     /** {@inheritDoc} */
@@ -145,14 +173,14 @@ public final class CifarTranslator implements Translator<Image, Classifications>
         for (int i = 0; i < inputs.size(); i++) {
             System.arraycopy(pixels(inputs.get(i), size), 0, batch, i * n, n);
         }
-        return new NDList(ctx.getNDManager().create(batch, new Shape(inputs.size(), 3, size, size)));
+        return batch(ctx, batch, inputs.size());
     }
 
     /** {@inheritDoc} */
     @Override
     public List<Classifications> batchProcessOutput(TranslatorContext ctx, NDList list) {
-        float[] logits = list.head().toFloatArray();
-        int rows = logits.length / synset.size();
+        int rows = (int) (list.head().size() / synset.size() / (flip ? 2 : 1));
+        float[] logits = logits(list, rows);
         List<Classifications> out = new java.util.ArrayList<>(rows);
         for (int r = 0; r < rows; r++) {
             out.add(classify(logits, r));

@@ -33,7 +33,7 @@ public class CifarTranslatorFactory extends ImageClassificationTranslatorFactory
         describeFromDirectory(model);
         int size = Architectures.intArg(arguments, "input_size", inputSize(model), ModelMetadata.MAX_INPUT_SIZE);
         int topK = Architectures.intArg(arguments, "topK", 5, Architectures.MAX_CLASSES);
-        return CifarTranslator.build(size, synset(model), topK);
+        return CifarTranslator.build(size, synset(model), topK, FlipAveraging.requested(arguments));
     }
 
     /**

@@ -28,6 +28,8 @@ import java.util.regex.Pattern;
  *     shrinking whole SE blocks to a constant gate of 0.5 (docs/attention.md)
  * @param labelSmoothing the label-smoothing ε (0 for none)
  * @param cutout Cutout square side (0 for none)
+ * @param ema the decay per step of an exponential moving average of the weights that the run
+ *     evaluates and saves (0 for none)
  */
 public record Recipe(
         int epochs,
@@ -41,7 +43,8 @@ public record Recipe(
         boolean decayNormAndBias,
         boolean decayExcitation,
         float labelSmoothing,
-        int cutout) {
+        int cutout,
+        float ema) {
 
     /** The update rule of a recipe. */
     public enum Optimizer {
@@ -104,7 +107,8 @@ public record Recipe(
             "(adam|nesterov-sgd\\(m=(?<nm>[0-9.eE+-]+)\\)|momentum-sgd\\(m=(?<mm>[0-9.eE+-]+)\\))"
                     + " lr=(?<lr>[0-9.eE+-]+) (?<schedule>[a-z]+) warmup=(?<warmup>\\d+) bs=(?<bs>\\d+)"
                     + " epochs=(?<epochs>\\d+) wd=(?<wd>[0-9.eE+-]+)(?<nobn> \\(not on BN/bias\\))?"
-                    + "(?<nose> \\(not on SE excitation\\))?(?: smoothing=(?<ls>[0-9.eE+-]+))?(?: cutout=(?<cutout>\\d+))?");
+                    + "(?<nose> \\(not on SE excitation\\))?(?: smoothing=(?<ls>[0-9.eE+-]+))?(?: cutout=(?<cutout>\\d+))?"
+                    + "(?: ema=(?<ema>[0-9.eE+-]+))?");
 
     /**
      * Checks every field, so that a bad value fails with its name before any training starts.
@@ -121,6 +125,7 @@ public record Recipe(
      * @param decayExcitation as the record's decayExcitation
      * @param labelSmoothing as the record's labelSmoothing
      * @param cutout as the record's cutout
+     * @param ema as the record's ema
      * @throws IllegalArgumentException naming the first field out of range
      */
     public Recipe {
@@ -148,9 +153,37 @@ public record Recipe(
             throw new IllegalArgumentException("label smoothing (--label-smoothing) must be in [0, 1), got "
                     + labelSmoothing);
         }
+        if (!(ema >= 0 && ema < 1)) {
+            throw new IllegalArgumentException("weight averaging's decay (--ema) must be in [0, 1), got " + ema);
+        }
         if (schedule == null || optimizer == null) {
             throw new IllegalArgumentException("a recipe needs a schedule and an optimizer");
         }
+    }
+
+    /**
+     * Creates a recipe without weight averaging: the fields recipes had before {@code ema}.
+     *
+     * @param epochs as the record's epochs
+     * @param batchSize as the record's batchSize
+     * @param lr as the record's lr
+     * @param schedule as the record's schedule
+     * @param warmupEpochs as the record's warmupEpochs
+     * @param optimizer as the record's optimizer
+     * @param momentum as the record's momentum
+     * @param weightDecay as the record's weightDecay
+     * @param decayNormAndBias as the record's decayNormAndBias
+     * @param decayExcitation as the record's decayExcitation
+     * @param labelSmoothing as the record's labelSmoothing
+     * @param cutout as the record's cutout
+     * @deprecated use {@link #builder()}, which names each value
+     */
+    @Deprecated
+    public Recipe(int epochs, int batchSize, float lr, Schedule schedule, int warmupEpochs, Optimizer optimizer,
+            float momentum, float weightDecay, boolean decayNormAndBias, boolean decayExcitation,
+            float labelSmoothing, int cutout) {
+        this(epochs, batchSize, lr, schedule, warmupEpochs, optimizer, momentum, weightDecay, decayNormAndBias,
+                decayExcitation, labelSmoothing, cutout, 0f);
     }
 
     /**
@@ -182,6 +215,7 @@ public record Recipe(
         b.decayExcitation = decayExcitation;
         b.labelSmoothing = labelSmoothing;
         b.cutout = cutout;
+        b.ema = ema;
         return b;
     }
 
@@ -189,14 +223,15 @@ public record Recipe(
     @Override
     public String toString() {
         return String.format(Locale.ROOT,
-                "%s lr=%s %s warmup=%d bs=%d epochs=%d wd=%s%s%s%s%s",
+                "%s lr=%s %s warmup=%d bs=%d epochs=%d wd=%s%s%s%s%s%s",
                 optimizer == Optimizer.ADAM ? "adam" : optimizer.text() + "(m=" + plain(momentum) + ")",
                 plain(lr), schedule.name().toLowerCase(Locale.ROOT), warmupEpochs, batchSize, epochs,
                 plain(weightDecay),
                 decayNormAndBias ? "" : " (not on BN/bias)",
                 decayExcitation ? "" : NO_EXCITATION_DECAY,
                 labelSmoothing > 0 ? " smoothing=" + plain(labelSmoothing) : "",
-                cutout > 0 ? " cutout=" + cutout : "");
+                cutout > 0 ? " cutout=" + cutout : "",
+                ema > 0 ? " ema=" + plain(ema) : "");
     }
 
     /**
@@ -222,7 +257,8 @@ public record Recipe(
                 Integer.parseInt(m.group("warmup")), optimizer, momentum == null ? 0f : Float.parseFloat(momentum),
                 Float.parseFloat(m.group("wd")), m.group("nobn") == null, m.group("nose") == null,
                 m.group("ls") == null ? 0f : Float.parseFloat(m.group("ls")),
-                m.group("cutout") == null ? 0 : Integer.parseInt(m.group("cutout")));
+                m.group("cutout") == null ? 0 : Integer.parseInt(m.group("cutout")),
+                m.group("ema") == null ? 0f : Float.parseFloat(m.group("ema")));
     }
 
     /**
@@ -244,12 +280,16 @@ public record Recipe(
         o.addProperty("decayExcitation", decayExcitation);
         o.addProperty("labelSmoothing", new BigDecimal(Float.toString(labelSmoothing)));
         o.addProperty("cutout", cutout);
+        if (ema > 0) {
+            // Only when used, so that a recipe without it reads the same as before it existed.
+            o.addProperty("ema", new BigDecimal(Float.toString(ema)));
+        }
         return o;
     }
 
     /**
      * Reads a recipe from JSON: the object {@link #toJson()} writes, or the text earlier versions
-     * stored as a string.
+     * stored as a string; {@code ema} may be absent (none), as in recipes written before it existed.
      *
      * @param json the element
      * @return the recipe
@@ -268,7 +308,7 @@ public record Recipe(
                     Schedule.valueOf(string(o, "schedule")), integer(o, "warmupEpochs"),
                     Optimizer.valueOf(string(o, "optimizer")), number(o, "momentum"), number(o, "weightDecay"),
                     bool(o, "decayNormAndBias"), bool(o, "decayExcitation"), number(o, "labelSmoothing"),
-                    integer(o, "cutout"));
+                    integer(o, "cutout"), o.has("ema") ? number(o, "ema") : 0f);
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("recipe: " + e.getMessage(), e);
         }
@@ -329,6 +369,7 @@ public record Recipe(
         private boolean decayExcitation = true;
         private float labelSmoothing;
         private int cutout = 16;
+        private float ema;
 
         Builder() {}
 
@@ -456,6 +497,17 @@ public record Recipe(
         }
 
         /**
+         * Sets the decay per step of the weights' moving average, which the run evaluates and saves.
+         *
+         * @param ema the decay in [0, 1), 0 for none
+         * @return this builder
+         */
+        public Builder ema(float ema) {
+            this.ema = ema;
+            return this;
+        }
+
+        /**
          * Builds the recipe.
          *
          * @return the recipe
@@ -463,7 +515,7 @@ public record Recipe(
          */
         public Recipe build() {
             return new Recipe(epochs, batchSize, lr, schedule, warmupEpochs, optimizer, momentum, weightDecay,
-                    decayNormAndBias, decayExcitation, labelSmoothing, cutout);
+                    decayNormAndBias, decayExcitation, labelSmoothing, cutout, ema);
         }
     }
 }

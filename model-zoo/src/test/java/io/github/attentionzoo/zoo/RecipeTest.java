@@ -75,6 +75,32 @@ class RecipeTest {
     }
 
     @Test
+    void theFastRecipeIsTheTwentyLayerResNetsAndTwinsShareIt() {
+        Recipe fast = Architectures.recipe("se_resnet20", Architectures.FAST_RECIPE);
+        assertEquals(fast, Architectures.recipe("resnet20", Architectures.FAST_RECIPE), "twins train alike");
+        assertEquals(fast, Architectures.recipe("sk_resnet20", Architectures.FAST_RECIPE));
+        assertTrue(fast.ema() > 0 && fast.epochs() < Architectures.spec("se_resnet20").recipe().epochs(), fast.toString());
+        assertTrue(fast.toString().contains(" ema="), fast.toString());
+        for (String other : new String[] {"se_resnet56", "simple_cnn"}) {
+            assertThrows(IllegalArgumentException.class, () -> Architectures.recipe(other, Architectures.FAST_RECIPE));
+        }
+    }
+
+    @Test
+    void recipesWrittenBeforeWeightAveragingReadAsNone() {
+        Recipe zoo = Architectures.spec("resnet20").recipe();
+        com.google.gson.JsonObject json = zoo.toJson();
+        assertTrue(!json.has("ema"), json.toString());
+        assertEquals(0f, Recipe.fromJson(json).ema());
+        Recipe averaged = zoo.toBuilder().ema(0.999f).build();
+        assertEquals(averaged, Recipe.fromJson(JsonParser.parseString(averaged.toJson().toString())));
+        assertEquals(averaged, Recipe.parse(averaged.toString()));
+        assertNotEquals(zoo, averaged);
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> zoo.toBuilder().ema(1f).build())
+                .getMessage().contains("--ema"));
+    }
+
+    @Test
     void outOfRangeValuesAreRefusedByName() {
         assertTrue(assertThrows(IllegalArgumentException.class, () -> Recipe.builder().lr(Float.NaN).build())
                 .getMessage().contains("--lr"));

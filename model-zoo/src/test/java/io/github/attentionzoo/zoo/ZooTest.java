@@ -1,5 +1,6 @@
 package io.github.attentionzoo.zoo;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -92,6 +93,49 @@ class ZooTest {
         ModelMetadata shipped = PretrainedStore.shippedMetadata(SHIPPED);
         assertNotNull(shipped.testAccuracy, "shipped weights state their measured accuracy");
         assertTrue(shipped.epochs > 0 && shipped.recipe != null);
+    }
+
+    @Test
+    void flipTestTimeAugmentationAveragesEachImageWithItsMirrorImage() throws Exception {
+        Image image = image();
+        BufferedImage mirror = new BufferedImage(32, 32, BufferedImage.TYPE_INT_RGB);
+        BufferedImage original = (BufferedImage) image.getWrappedImage();
+        for (int y = 0; y < 32; y++) {
+            for (int x = 0; x < 32; x++) {
+                mirror.setRGB(31 - x, y, original.getRGB(x, y));
+            }
+        }
+        Criteria.Builder<Image, Classifications> base = Criteria.builder().setTypes(Image.class, Classifications.class)
+                .optGroupId(AttentionZoo.GROUP_ID).optArtifactId("se_resnet20").optArgument("topK", 10);
+        try (ZooModel<Image, Classifications> plain = base.build().loadModel();
+                ZooModel<Image, Classifications> flip = base.optArgument(FlipAveraging.ARGUMENT, "flip").build().loadModel();
+                Predictor<Image, Classifications> p = plain.newPredictor();
+                Predictor<Image, Classifications> f = flip.newPredictor()) {
+            Classifications a = p.predict(image);
+            Classifications b = p.predict(ImageFactory.getInstance().fromImage(mirror));
+            // Averaged logits give probabilities proportional to the geometric mean of the two images'.
+            double[] expected = new double[10];
+            double sum = 0;
+            for (int c = 0; c < 10; c++) {
+                String name = CifarTranslator.CLASSES.get(c);
+                expected[c] = Math.sqrt(a.get(name).getProbability() * b.get(name).getProbability());
+                sum += expected[c];
+            }
+            List<Classifications> both = f.batchPredict(List.of(image, image));
+            for (Classifications got : List.of(f.predict(image), both.get(0), both.get(1))) {
+                for (int c = 0; c < 10; c++) {
+                    String name = CifarTranslator.CLASSES.get(c);
+                    assertEquals(expected[c] / sum, got.get(name).getProbability(), 1e-4, name);
+                }
+            }
+            assertTrue(Math.abs(a.best().getProbability() - f.predict(image).get(a.best().getClassName())
+                    .getProbability()) > 1e-4, "the mirror image changes the answer, so the average is seen");
+        }
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> FlipAveraging.requested(Map.of(FlipAveraging.ARGUMENT, "rotate")));
+        assertTrue(e.getMessage().contains("tta: use none or flip"), e.getMessage());
+        assertArrayEquals(new float[] {1, 2, 3, 4, 2, 1, 4, 3}, FlipAveraging.withMirrors(new float[] {1, 2, 3, 4}, 1, 2));
+        assertArrayEquals(new float[] {2, 3}, FlipAveraging.average(new float[] {1, 2, 3, 4}, 1, 2));
     }
 
     @Test

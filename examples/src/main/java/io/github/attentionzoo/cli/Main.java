@@ -3,9 +3,6 @@ package io.github.attentionzoo.cli;
 import ai.djl.Model;
 import io.github.attentionzoo.app.NativeAllocator;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 import picocli.CommandLine;
 
 /**
@@ -34,7 +31,7 @@ import picocli.CommandLine;
             ExplainCommand.class,
             SoakCommand.class,
         })
-public final class Main implements Runnable {
+public final class Main extends RootCommand {
 
     /** The version of this build, from the pom (version.properties is filtered by Maven). */
     static final class Version implements CommandLine.IVersionProvider {
@@ -49,17 +46,6 @@ public final class Main implements Runnable {
         }
     }
 
-    /** Whether errors show their stack trace. */
-    @Option(names = "--verbose", description = "Print stack traces with errors.", scope = CommandLine.ScopeType.INHERIT)
-    boolean verbose;
-
-    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
-
-    @Override
-    public void run() {
-        spec.commandLine().usage(spec.commandLine().getOut());
-    }
-
     /**
      * Runs the command line and returns its exit status (tests call this).
      *
@@ -67,7 +53,7 @@ public final class Main implements Runnable {
      * @return 0 on success, 1 on an error while running, 2 on bad arguments
      */
     public static int execute(String... args) {
-        return Launcher.execute(new CommandLine(new Main()), args);
+        return launch(new Main(), args);
     }
 
     /**

@@ -1,9 +1,7 @@
 package io.github.attentionzoo.spark.cli;
 
-import io.github.attentionzoo.cli.Launcher;
-import picocli.CommandLine;
+import io.github.attentionzoo.cli.RootCommand;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
 
 import java.util.Arrays;
 
@@ -18,32 +16,19 @@ import java.util.Arrays;
         name = "attentionzoo-spark",
         mixinStandardHelpOptions = true,
         version = "attentionzoo-spark 0.1.0 (DJL 0.35.1, Spark 4.2.0)",
-        description = "Classifies image files with the attentionzoo models on Apache Spark.",
+        description = {"Classifies image files with the attentionzoo models on Apache Spark.",
+            "With --verbose, errors show their stack trace, and Spark's own warnings are shown too."},
         subcommands = {ClassifyCommand.class})
-public final class Main implements Runnable {
-
-    /** Whether errors show their stack trace. */
-    @Option(names = "--verbose", description = "Print stack traces with errors, and Spark's warnings.",
-            scope = CommandLine.ScopeType.INHERIT)
-    boolean verbose;
-
-    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
-
-    @Override
-    public void run() {
-        spec.commandLine().usage(spec.commandLine().getOut());
-    }
+public final class Main extends RootCommand {
 
     /**
-     * Runs the command line and returns its exit status (tests call this).
+     * Runs {@code classify} (or the usage) and returns the exit status, as the CLI's does (tests call this).
      *
      * @param args the arguments
      * @return 0 on success, 1 on an error while running, 2 on bad arguments
      */
     public static int execute(String... args) {
-        CommandLine cli = new CommandLine(new Main());
-        cli.setCaseInsensitiveEnumValuesAllowed(true);
-        return Launcher.execute(cli, args);
+        return launch(new Main(), args);
     }
 
     /**

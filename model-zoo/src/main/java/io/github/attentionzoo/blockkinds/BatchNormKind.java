@@ -15,10 +15,6 @@ import java.util.List;
 /** DJL's {@code BatchNorm} on its own (not after a convolution): Mul by a scale, Add a shift. */
 final class BatchNormKind extends BlockKind {
 
-    BatchNormKind() {
-        super("BatchNorm");
-    }
-
     @Override
     OnnxGraph.Value toOnnx(OnnxGraph g, Block block, String path, OnnxGraph.Value x) {
         BatchNorm bn = (BatchNorm) block;

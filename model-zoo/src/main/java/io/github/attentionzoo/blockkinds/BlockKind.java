@@ -18,20 +18,7 @@ import io.github.attentionzoo.nn.AttentionRecorder;
  */
 public abstract class BlockKind {
 
-    private final String name;
-
-    BlockKind(String name) {
-        this.name = name;
-    }
-
-    /**
-     * Returns the kind's name, e.g. {@code SqueezeExcitation}.
-     *
-     * @return the name
-     */
-    public final String name() {
-        return name;
-    }
+    BlockKind() {}
 
     /**
      * Emits the block's ONNX nodes on {@code x} and returns its output value; refuses, naming the
@@ -76,7 +63,7 @@ public abstract class BlockKind {
     /** {@inheritDoc} */
     @Override
     public String toString() {
-        return name;
+        return getClass().getSimpleName();
     }
 
     /** A block summarised as one row: its own parameters and the given MACs. */

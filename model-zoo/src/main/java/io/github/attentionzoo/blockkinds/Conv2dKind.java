@@ -13,10 +13,6 @@ import ai.djl.nn.convolutional.Conv2d;
 /** DJL's {@code Conv2d}: one Conv node; a weight's MAC per output pixel. */
 final class Conv2dKind extends BlockKind {
 
-    Conv2dKind() {
-        super("Conv2d");
-    }
-
     @Override
     OnnxGraph.Value toOnnx(OnnxGraph g, Block block, String path, OnnxGraph.Value x) {
         Conv2d conv = (Conv2d) block;

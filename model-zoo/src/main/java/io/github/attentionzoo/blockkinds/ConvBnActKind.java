@@ -25,10 +25,6 @@ import java.util.List;
  */
 final class ConvBnActKind extends BlockKind {
 
-    ConvBnActKind() {
-        super("ConvBnActBlock");
-    }
-
     @Override
     OnnxGraph.Value toOnnx(OnnxGraph g, Block b, String path, OnnxGraph.Value x) {
         ConvBnActBlock block = (ConvBnActBlock) b;

@@ -30,10 +30,6 @@ final class LambdaKind extends BlockKind {
     private static final Set<String> LAMBDAS =
             Set.of("ReLU", "identity", "globalAvgPool2d", "globalMaxPool2d", "batchFlatten");
 
-    LambdaKind() {
-        super("LambdaBlock");
-    }
-
     @Override
     OnnxGraph.Value toOnnx(OnnxGraph g, Block b, String path, OnnxGraph.Value x) {
         LambdaBlock block = (LambdaBlock) b;

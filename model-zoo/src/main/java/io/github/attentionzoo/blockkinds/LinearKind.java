@@ -9,10 +9,6 @@ import ai.djl.nn.core.Linear;
 /** DJL's {@code Linear}: Gemm (or MatMul + Add); one MAC per weight. */
 final class LinearKind extends BlockKind {
 
-    LinearKind() {
-        super("Linear");
-    }
-
     @Override
     OnnxGraph.Value toOnnx(OnnxGraph g, Block block, String path, OnnxGraph.Value x) {
         String y = OnnxWeights.linear(g, (Linear) block, path, x.name(), x.shape(), null, null);

@@ -12,10 +12,6 @@ import java.util.List;
 /** The zoo's {@link MaxPool2dBlock}, max pooling that tells its window: one MaxPool node. */
 final class MaxPoolKind extends BlockKind {
 
-    MaxPoolKind() {
-        super("MaxPool2dBlock");
-    }
-
     @Override
     OnnxGraph.Value toOnnx(OnnxGraph g, Block block, String path, OnnxGraph.Value x) {
         MaxPool2dBlock pool = (MaxPool2dBlock) block;

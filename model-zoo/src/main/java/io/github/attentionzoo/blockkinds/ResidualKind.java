@@ -17,10 +17,6 @@ import java.util.Set;
  */
 final class ResidualKind extends BlockKind {
 
-    ResidualKind() {
-        super("ResidualBlock");
-    }
-
     @Override
     OnnxGraph.Value toOnnx(OnnxGraph g, Block block, String path, OnnxGraph.Value x) {
         Map<String, Pair<String, Block>> children = g.children(block, path, Set.of("residual"), Set.of("shortcut"));

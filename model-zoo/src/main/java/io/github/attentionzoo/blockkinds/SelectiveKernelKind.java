@@ -25,10 +25,6 @@ import java.util.Set;
  */
 final class SelectiveKernelKind extends BlockKind {
 
-    SelectiveKernelKind() {
-        super("SelectiveKernel");
-    }
-
     @Override
     OnnxGraph.Value toOnnx(OnnxGraph g, Block block, String path, OnnxGraph.Value x) {
         SelectiveKernel sk = (SelectiveKernel) block;

@@ -10,10 +10,6 @@ import ai.djl.util.Pair;
 /** DJL's {@code SequentialBlock} and the layers' {@code NamedSequentialBlock}: children in order. */
 final class SequentialKind extends BlockKind {
 
-    SequentialKind() {
-        super("SequentialBlock");
-    }
-
     @Override
     OnnxGraph.Value toOnnx(OnnxGraph g, Block block, String path, OnnxGraph.Value x) {
         if (((SequentialBlock) block).isReturnIntermediate()) {

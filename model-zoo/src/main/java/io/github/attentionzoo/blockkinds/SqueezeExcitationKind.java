@@ -21,10 +21,6 @@ import java.util.Set;
  */
 final class SqueezeExcitationKind extends BlockKind {
 
-    SqueezeExcitationKind() {
-        super("SqueezeExcitation");
-    }
-
     @Override
     OnnxGraph.Value toOnnx(OnnxGraph g, Block block, String path, OnnxGraph.Value x) {
         SqueezeExcitation se = (SqueezeExcitation) block;

@@ -6,15 +6,9 @@ import ai.djl.nn.Block;
 import com.google.gson.Gson;
 import io.github.attentionzoo.blockkinds.BlockKinds;
 import io.github.attentionzoo.blockkinds.OnnxGraph;
-import io.github.attentionzoo.nn.BasicBlock;
-import io.github.attentionzoo.nn.Bottleneck;
-import io.github.attentionzoo.nn.ConvBnActBlock;
-import io.github.attentionzoo.nn.SelectiveKernel;
-import io.github.attentionzoo.nn.SqueezeExcitation;
 import io.github.attentionzoo.zoo.CifarTranslator;
 import io.github.attentionzoo.zoo.CifarTranslatorFactory;
 import io.github.attentionzoo.zoo.ModelMetadata;
-import io.github.attentionzoo.zoo.arch.MaxPool2dBlock;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -28,14 +22,12 @@ import java.util.Map;
  * IR version {@value #IR_VERSION}), for ONNX Runtime, Python or C# users: no Python, no engine
  * export path, only the block tree and its parameter arrays.
  *
- * <p>The exporter walks the block tree and asks each block's kind ({@link BlockKinds}) for its
- * ONNX nodes, so any network made of the supported blocks exports, not only the zoo's: {@code SequentialBlock}, {@code Conv2d},
- * {@code BatchNorm}, {@code Linear}, {@link ConvBnActBlock} (BatchNorm folded into the
- * convolution, as its inference pass does), {@link BasicBlock}, {@link Bottleneck}, {@link
- * SqueezeExcitation}, {@link SelectiveKernel}, {@link MaxPool2dBlock}, and DJL's lambda blocks
- * {@code ReLU}, {@code identity}, {@code globalAvgPool2d}, {@code globalMaxPool2d} and {@code
- * batchFlatten}. Any other block is refused with an {@link IllegalArgumentException} naming its
- * class and its place in the tree.
+ * <p>The exporter walks the block tree and asks each block's kind for its ONNX nodes, so any
+ * network whose blocks all have a kind in {@link BlockKinds#all()} exports, not only the zoo's:
+ * DJL's sequential, convolution, BatchNorm, linear and lambda blocks, and the layers' blocks, with
+ * BatchNorm folded into the convolution of a {@code ConvBnActBlock} as its inference pass does. A
+ * block of any other class (a subclass included) is refused with an {@link
+ * IllegalArgumentException} naming its class and its place in the tree.
  *
  * <p>The graph's input is {@value #INPUT}, float32 [batch, C, H, W] with a dynamic batch axis
  * named {@code batch}; its output is {@value #OUTPUT}. The file carries {@code metadata_props}

@@ -16,6 +16,11 @@ import java.util.List;
  */
 public final class AttentionRecorder {
 
+    /** The {@linkplain Record#getKind() kind} of a Squeeze-and-Excitation layer's gates. */
+    public static final String GATES = "se";
+    /** The {@linkplain Record#getKind() kind} of a Selective Kernel layer's branch weights. */
+    public static final String BRANCH_WEIGHTS = "sk";
+
     private static final ThreadLocal<AttentionRecorder> ACTIVE = new ThreadLocal<>();
 
     /** Ends recording on this thread when closed. */
@@ -40,7 +45,8 @@ public final class AttentionRecorder {
         }
 
         /**
-         * Returns "se" for gates or "sk" for branch weights.
+         * Returns {@value AttentionRecorder#GATES} for gates or {@value AttentionRecorder#BRANCH_WEIGHTS}
+         * for branch weights.
          *
          * @return the layer kind
          */
@@ -109,12 +115,12 @@ public final class AttentionRecorder {
     }
 
     synchronized void recordGates(NDArray gates) {
-        records.add(new Record("se", seCount++, gates.getShape().getShape(), gates.toFloatArray()));
+        records.add(new Record(GATES, seCount++, gates.getShape().getShape(), gates.toFloatArray()));
     }
 
     synchronized void recordBranchWeights(NDArray weights) {
         records.add(
-                new Record("sk", skCount++, weights.getShape().getShape(), weights.toFloatArray()));
+                new Record(BRANCH_WEIGHTS, skCount++, weights.getShape().getShape(), weights.toFloatArray()));
     }
 
     /**

@@ -5,7 +5,6 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.nn.AbstractBlock;
 import ai.djl.nn.Activation;
 import ai.djl.nn.SequentialBlock;
 import ai.djl.training.ParameterStore;
@@ -18,12 +17,11 @@ import ai.djl.util.PairList;
  * <p>The shortcut is the identity, or a 1×1 convolution + BatchNorm when the stride is not 1 or
  * the width changes (senet.pytorch's {@code downsample}). Subclasses only say what F is.
  */
-public abstract class ResidualBlock extends AbstractBlock {
+public abstract class ResidualBlock extends NchwBlock {
 
     private static final byte VERSION = 1;
 
     private final String name;
-    private final int inChannels;
     private final int outChannels;
     private final SequentialBlock residual;
     private final SequentialBlock shortcut;
@@ -45,8 +43,7 @@ public abstract class ResidualBlock extends AbstractBlock {
             int stride,
             SequentialBlock residual,
             SqueezeExcitation se) {
-        super(VERSION);
-        this.inChannels = inChannels;
+        super(VERSION, name, inChannels);
         this.outChannels = outChannels;
         if (se != null) {
             residual.add(se);
@@ -64,15 +61,6 @@ public abstract class ResidualBlock extends AbstractBlock {
     }
 
     /**
-     * Returns the input channels.
-     *
-     * @return the input channels
-     */
-    public int getInChannels() {
-        return inChannels;
-    }
-
-    /**
      * Returns the output channels.
      *
      * @return the output channels
@@ -83,39 +71,33 @@ public abstract class ResidualBlock extends AbstractBlock {
 
     /** {@inheritDoc} */
     @Override
-    protected NDList forwardInternal(
-            ParameterStore parameterStore,
-            NDList inputs,
-            boolean training,
-            PairList<String, Object> params) {
-        NDArray x = Inputs.nchw(inputs, inChannels, name);
-        NDArray f = residual.forward(parameterStore, inputs, training, params).head();
-        NDArray s = shortcut == null ? x : shortcut.forward(parameterStore, inputs, training).head();
-        return new NDList(Activation.relu(f.add(s)));
+    protected NDArray forward(
+            ParameterStore parameterStore, NDArray x, boolean training, PairList<String, Object> params) {
+        NDList in = new NDList(x);
+        NDArray f = residual.forward(parameterStore, in, training, params).head();
+        NDArray s = shortcut == null ? x : shortcut.forward(parameterStore, in, training).head();
+        return Activation.relu(f.add(s));
     }
 
     /** {@inheritDoc} */
     @Override
-    public Shape[] getOutputShapes(Shape[] inputShapes) {
-        Inputs.checkShape(inputShapes[0], inChannels, name);
-        return residual.getOutputShapes(inputShapes);
+    protected Shape outputShape(Shape input) {
+        return residual.getOutputShapes(new Shape[] {input})[0];
     }
 
     /** {@inheritDoc} */
     @Override
-    protected void initializeChildBlocks(
-            NDManager manager, DataType dataType, Shape... inputShapes) {
-        Inputs.checkShape(inputShapes[0], inChannels, name);
-        residual.initialize(manager, dataType, inputShapes);
+    protected void initializeChildren(NDManager manager, DataType dataType, Shape input) {
+        residual.initialize(manager, dataType, input);
         if (shortcut != null) {
-            shortcut.initialize(manager, dataType, inputShapes);
+            shortcut.initialize(manager, dataType, input);
         }
     }
 
     /** {@inheritDoc} */
     @Override
     public String toString() {
-        return name + "(" + inChannels + " -> " + outChannels + (shortcut == null ? "" : ", projection") + ")";
+        return name + "(" + getInChannels() + " -> " + outChannels + (shortcut == null ? "" : ", projection") + ")";
     }
 
     /**

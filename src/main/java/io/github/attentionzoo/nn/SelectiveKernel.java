@@ -6,7 +6,6 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.nn.AbstractBlock;
 import ai.djl.nn.Activation;
 import ai.djl.nn.Block;
 import ai.djl.nn.core.Linear;
@@ -30,14 +29,13 @@ import java.util.List;
  * Child names ({@code convs<i>}, {@code fc}, {@code fcs<i>}) follow the PyTorch {@code
  * SKAttention} layout ({@code convs.i.conv/bn}, {@code fc}, {@code fcs.i}).
  */
-public class SelectiveKernel extends AbstractBlock {
+public class SelectiveKernel extends NchwBlock {
 
     private static final byte VERSION = 1;
 
     /** L, the smallest width of the fused vector z unless a builder sets another: the SK paper's 32. */
     public static final int DEFAULT_MIN_HIDDEN = 32;
 
-    private final int inChannels;
     private final int channels;
     private final int hidden;
     private final int[] kernels;
@@ -47,8 +45,7 @@ public class SelectiveKernel extends AbstractBlock {
     private final List<Linear> fcs = new ArrayList<>();
 
     SelectiveKernel(Builder b) {
-        super(VERSION);
-        inChannels = b.inChannels > 0 ? b.inChannels : b.channels;
+        super(VERSION, "SelectiveKernel", b.inChannels > 0 ? b.inChannels : b.channels);
         channels = b.channels;
         kernels = b.kernels.clone();
         hidden = Math.max(b.minHidden, channels / b.reduction);
@@ -127,12 +124,8 @@ public class SelectiveKernel extends AbstractBlock {
 
     /** {@inheritDoc} */
     @Override
-    protected NDList forwardInternal(
-            ParameterStore parameterStore,
-            NDList inputs,
-            boolean training,
-            PairList<String, Object> params) {
-        NDArray x = Inputs.nchw(inputs, inChannels, "SelectiveKernel");
+    protected NDArray forward(
+            ParameterStore parameterStore, NDArray x, boolean training, PairList<String, Object> params) {
         NDList bw = branchesAndWeights(parameterStore, x, training, params);
         NDArray feats = bw.get(0);
         NDArray weights = bw.get(1);
@@ -141,26 +134,22 @@ public class SelectiveKernel extends AbstractBlock {
             recorder.recordBranchWeights(weights);
         }
         Shape w = weights.getShape();
-        NDArray v = feats.mul(weights.reshape(w.get(0), w.get(1), w.get(2), 1, 1)).sum(new int[] {1});
-        return new NDList(v);
+        return feats.mul(weights.reshape(w.get(0), w.get(1), w.get(2), 1, 1)).sum(new int[] {1});
     }
 
     /** {@inheritDoc} */
     @Override
-    public Shape[] getOutputShapes(Shape[] inputShapes) {
-        Inputs.checkShape(inputShapes[0], inChannels, "SelectiveKernel");
-        return branches.get(0).getOutputShapes(inputShapes);
+    protected Shape outputShape(Shape input) {
+        return branches.get(0).getOutputShapes(new Shape[] {input})[0];
     }
 
     /** {@inheritDoc} */
     @Override
-    protected void initializeChildBlocks(
-            NDManager manager, DataType dataType, Shape... inputShapes) {
-        Inputs.checkShape(inputShapes[0], inChannels, "SelectiveKernel");
+    protected void initializeChildren(NDManager manager, DataType dataType, Shape input) {
         for (Block branch : branches) {
-            branch.initialize(manager, dataType, inputShapes);
+            branch.initialize(manager, dataType, input);
         }
-        long n = inputShapes[0].get(0);
+        long n = input.get(0);
         fc.initialize(manager, dataType, new Shape(n, channels));
         if (fcNorm != null) {
             fcNorm.initialize(manager, dataType, new Shape(n, hidden));
@@ -173,33 +162,27 @@ public class SelectiveKernel extends AbstractBlock {
     /** {@inheritDoc} */
     @Override
     public String toString() {
-        return "SelectiveKernel(" + inChannels + " -> " + channels + ", kernels "
+        return "SelectiveKernel(" + getInChannels() + " -> " + channels + ", kernels "
                 + Arrays.toString(kernels) + ", d " + hidden + ")";
     }
 
     /** Builds a {@link SelectiveKernel}. */
-    public static final class Builder {
+    public static final class Builder extends AttentionBuilder<Builder> {
         private int inChannels;
-        private int channels;
         private int[] kernels = {3, 5};
         private int stride = 1;
         private int groups = 1;
         private boolean dilated;
-        private int reduction = SqueezeExcitation.DEFAULT_REDUCTION;
-        private int minHidden = DEFAULT_MIN_HIDDEN;
         private boolean convBias;
         private boolean fuseNormAct = true;
 
-        Builder() {}
+        Builder() {
+            super(DEFAULT_MIN_HIDDEN);
+        }
 
-        /**
-         * Sets the number of output channels C; required.
-         *
-         * @param channels the output channels
-         * @return this builder
-         */
-        public Builder setChannels(int channels) {
-            this.channels = channels;
+        /** {@inheritDoc} */
+        @Override
+        protected Builder self() {
             return this;
         }
 
@@ -259,28 +242,6 @@ public class SelectiveKernel extends AbstractBlock {
         }
 
         /**
-         * Sets the reduction ratio r in d = max(L, C / r) (default 16).
-         *
-         * @param reduction the ratio
-         * @return this builder
-         */
-        public Builder optReduction(int reduction) {
-            this.reduction = reduction;
-            return this;
-        }
-
-        /**
-         * Sets L, the smallest width of the fused vector z (default 32, the paper's).
-         *
-         * @param minHidden the minimum width
-         * @return this builder
-         */
-        public Builder optMinHidden(int minHidden) {
-            this.minHidden = minHidden;
-            return this;
-        }
-
-        /**
          * Gives the branch convolutions a bias (default off; on for the seed's SKAttention).
          *
          * @param convBias whether branch convolutions have a bias
@@ -310,9 +271,7 @@ public class SelectiveKernel extends AbstractBlock {
          * @throws IllegalArgumentException when an option is out of range
          */
         public SelectiveKernel build() {
-            if (channels <= 0) {
-                throw new IllegalArgumentException("SelectiveKernel needs channels > 0, got " + channels);
-            }
+            checkWidths("SelectiveKernel");
             if (kernels.length == 0) {
                 throw new IllegalArgumentException("SelectiveKernel needs at least one kernel size");
             }
@@ -322,8 +281,8 @@ public class SelectiveKernel extends AbstractBlock {
                             "kernel sizes must be odd and positive, got " + Arrays.toString(kernels));
                 }
             }
-            if (reduction <= 0 || minHidden <= 0 || stride <= 0) {
-                throw new IllegalArgumentException("reduction, minHidden and stride must be positive");
+            if (stride <= 0) {
+                throw new IllegalArgumentException("SelectiveKernel stride must be positive, got " + stride);
             }
             int in = inChannels > 0 ? inChannels : channels;
             if (groups <= 0 || in % groups != 0 || channels % groups != 0) {

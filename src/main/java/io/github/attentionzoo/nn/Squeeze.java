@@ -6,19 +6,9 @@ import ai.djl.nn.pooling.Pool;
 /** How a feature map is squeezed to one value per channel. */
 public enum Squeeze {
     /** Global average pooling, as in the SE paper. */
-    AVG {
-        @Override
-        public NDArray apply(NDArray x) {
-            return Pool.globalAvgPool2d(x);
-        }
-    },
+    AVG,
     /** Global max pooling: reacts to the strongest response of each channel. */
-    MAX {
-        @Override
-        public NDArray apply(NDArray x) {
-            return Pool.globalMaxPool2d(x);
-        }
-    };
+    MAX;
 
     /**
      * Squeezes an NCHW map to [N, C].
@@ -26,5 +16,10 @@ public enum Squeeze {
      * @param x the feature map
      * @return one value per sample and channel
      */
-    public abstract NDArray apply(NDArray x);
+    public NDArray apply(NDArray x) {
+        return switch (this) {
+            case AVG -> Pool.globalAvgPool2d(x);
+            case MAX -> Pool.globalMaxPool2d(x);
+        };
+    }
 }

@@ -5,7 +5,6 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.nn.AbstractBlock;
 import ai.djl.nn.Activation;
 import ai.djl.nn.core.Linear;
 import ai.djl.training.ParameterStore;
@@ -18,7 +17,7 @@ import ai.djl.util.PairList;
  * <p>The output has the input's shape. Child names ({@code fc1}, {@code fc2}) follow PyTorch's
  * {@code fc.0} / {@code fc.2}, the layout of senet.pytorch's {@code SELayer}.
  */
-public class SqueezeExcitation extends AbstractBlock {
+public class SqueezeExcitation extends NchwBlock {
 
     private static final byte VERSION = 1;
 
@@ -39,7 +38,7 @@ public class SqueezeExcitation extends AbstractBlock {
     private final Linear fc2;
 
     SqueezeExcitation(Builder builder) {
-        super(VERSION);
+        super(VERSION, "SqueezeExcitation", builder.channels);
         channels = builder.channels;
         hidden = hiddenWidth(builder.channels, builder.reduction, builder.minHidden);
         squeeze = builder.squeeze;
@@ -122,36 +121,28 @@ public class SqueezeExcitation extends AbstractBlock {
 
     /** {@inheritDoc} */
     @Override
-    protected NDList forwardInternal(
-            ParameterStore parameterStore,
-            NDList inputs,
-            boolean training,
-            PairList<String, Object> params) {
-        NDArray x = Inputs.nchw(inputs, channels, "SqueezeExcitation");
+    protected NDArray forward(
+            ParameterStore parameterStore, NDArray x, boolean training, PairList<String, Object> params) {
         NDArray g = gates(parameterStore, x, training);
         AttentionRecorder recorder = AttentionRecorder.active();
         if (recorder != null) {
             recorder.recordGates(g);
         }
         Shape shape = x.getShape();
-        return new NDList(x.mul(g.reshape(shape.get(0), channels, 1, 1)));
+        return x.mul(g.reshape(shape.get(0), channels, 1, 1));
     }
 
     /** {@inheritDoc} */
     @Override
-    public Shape[] getOutputShapes(Shape[] inputShapes) {
-        Inputs.checkShape(inputShapes[0], channels, "SqueezeExcitation");
-        return new Shape[] {inputShapes[0]};
+    protected Shape outputShape(Shape input) {
+        return input;
     }
 
     /** {@inheritDoc} */
     @Override
-    protected void initializeChildBlocks(
-            NDManager manager, DataType dataType, Shape... inputShapes) {
-        Inputs.checkShape(inputShapes[0], channels, "SqueezeExcitation");
-        Shape pooled = new Shape(inputShapes[0].get(0), channels);
-        fc1.initialize(manager, dataType, pooled);
-        fc2.initialize(manager, dataType, new Shape(inputShapes[0].get(0), hidden));
+    protected void initializeChildren(NDManager manager, DataType dataType, Shape input) {
+        fc1.initialize(manager, dataType, new Shape(input.get(0), channels));
+        fc2.initialize(manager, dataType, new Shape(input.get(0), hidden));
     }
 
     /** {@inheritDoc} */
@@ -162,47 +153,18 @@ public class SqueezeExcitation extends AbstractBlock {
     }
 
     /** Builds a {@link SqueezeExcitation}. */
-    public static final class Builder {
-        private int channels;
-        private int reduction = DEFAULT_REDUCTION;
-        private int minHidden = DEFAULT_MIN_HIDDEN;
+    public static final class Builder extends AttentionBuilder<Builder> {
         private Squeeze squeeze = Squeeze.AVG;
         private Gate gate = Gate.SIGMOID;
         private boolean bias;
 
-        Builder() {}
-
-        /**
-         * Sets the number of channels of the input (and output); required.
-         *
-         * @param channels the channel count
-         * @return this builder
-         */
-        public Builder setChannels(int channels) {
-            this.channels = channels;
-            return this;
+        Builder() {
+            super(DEFAULT_MIN_HIDDEN);
         }
 
-        /**
-         * Sets the reduction ratio r of the bottleneck C → C/r → C (default 16, the paper's).
-         *
-         * @param reduction the ratio
-         * @return this builder
-         */
-        public Builder optReduction(int reduction) {
-            this.reduction = reduction;
-            return this;
-        }
-
-        /**
-         * Sets the smallest bottleneck width (default 8), so C/r never collapses to 0 or 1 on
-         * narrow layers; 1 reproduces senet.pytorch's plain {@code C // r}.
-         *
-         * @param minHidden the minimum width
-         * @return this builder
-         */
-        public Builder optMinHidden(int minHidden) {
-            this.minHidden = minHidden;
+        /** {@inheritDoc} */
+        @Override
+        protected Builder self() {
             return this;
         }
 
@@ -246,15 +208,7 @@ public class SqueezeExcitation extends AbstractBlock {
          * @throws IllegalArgumentException when an option is out of range
          */
         public SqueezeExcitation build() {
-            if (channels <= 0) {
-                throw new IllegalArgumentException("SqueezeExcitation needs channels > 0, got " + channels);
-            }
-            if (reduction <= 0) {
-                throw new IllegalArgumentException("reduction must be positive, got " + reduction);
-            }
-            if (minHidden <= 0) {
-                throw new IllegalArgumentException("minHidden must be positive, got " + minHidden);
-            }
+            checkWidths("SqueezeExcitation");
             if (squeeze == null || gate == null) {
                 throw new IllegalArgumentException("squeeze and gate must not be null");
             }

@@ -2,14 +2,8 @@ package io.github.attentionzoo.app;
 
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
-import ai.djl.nn.Parameter;
-import ai.djl.nn.SequentialBlock;
-import ai.djl.nn.convolutional.Conv2d;
-import ai.djl.nn.core.Linear;
-import ai.djl.util.Pair;
-import io.github.attentionzoo.nn.ResidualBlock;
-import io.github.attentionzoo.nn.SelectiveKernel;
-import io.github.attentionzoo.nn.SqueezeExcitation;
+import io.github.attentionzoo.blockkinds.BlockKinds;
+import io.github.attentionzoo.blockkinds.SummaryWalk;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -18,7 +12,8 @@ import java.util.Locale;
 /**
  * A per-layer table of an initialized network: output shape, parameters and multiply-accumulates
  * (MACs) for one image, in the spirit of torchstat. MACs count convolutions, linear layers and the
- * attention layers' rescaling; BatchNorm, activations and pooling count as zero.
+ * attention layers' rescaling; BatchNorm, activations and pooling count as zero. What each block
+ * contributes is its kind's ({@link BlockKinds}).
  */
 public final class ModelSummary {
 
@@ -77,71 +72,22 @@ public final class ModelSummary {
         return rows.stream().mapToLong(Row::macs).sum();
     }
 
-    private static long directParameters(Block b) {
-        long n = 0;
-        for (Pair<String, Parameter> p : b.getDirectParameters()) {
-            if (p.getValue().requiresGradient() && p.getValue().isInitialized()) {
-                n += p.getValue().getArray().size();
-            }
-        }
-        return n;
-    }
-
-    private static String join(String path, String name) {
-        return path.isEmpty() ? name : path + "." + name;
-    }
-
     private Shape walk(Block b, Shape in, String path) {
-        if (b instanceof SequentialBlock) {
-            Shape s = in;
-            for (Pair<String, Block> c : b.getChildren()) {
-                s = walk(c.getValue(), s, join(path, c.getKey()));
-            }
-            return s;
-        }
-        if (b instanceof ResidualBlock) {
-            Shape out = null;
-            for (Pair<String, Block> c : b.getChildren()) {
-                Shape s = walk(c.getValue(), in, join(path, c.getKey()));
-                out = out == null ? s : out;
-            }
-            // The addition: one op per output element.
-            rows.add(new Row(join(path, "add+relu"), "Add", out, 0, out.size() / out.get(0)));
-            return out;
-        }
-        Shape batchVector = new Shape(in.get(0), in.get(1));
-        if (b instanceof SqueezeExcitation se) {
-            Shape hidden = null;
-            for (Pair<String, Block> c : b.getChildren()) {
-                hidden = walk(c.getValue(), hidden == null ? batchVector : hidden, join(path, c.getKey()));
-            }
-            rows.add(new Row(join(path, "scale"), "SqueezeExcitation", in, 0, in.size() / in.get(0)));
-            return in;
-        }
-        if (b instanceof SelectiveKernel sk) {
-            Shape out = b.getOutputShapes(new Shape[] {in})[0];
-            Shape z = new Shape(in.get(0), sk.getHidden());
-            for (Pair<String, Block> c : b.getChildren()) {
-                String name = c.getKey();
-                Shape from = name.contains("convs") ? in : name.endsWith("fc") ? new Shape(in.get(0), out.get(1)) : z;
-                walk(c.getValue(), from, join(path, name));
-            }
-            long perImage = out.size() / out.get(0);
-            rows.add(new Row(join(path, "select"), "SelectiveKernel", out, 0, perImage * sk.getKernels().length));
-            return out;
-        }
-        Shape out = b.getOutputShapes(new Shape[] {in})[0];
-        long macs = 0;
-        if (b instanceof Conv2d || b instanceof Linear) {
-            long weights = b.getParameters().get("weight").getArray().size();
-            long spatial = b instanceof Conv2d ? out.get(2) * out.get(3) : 1;
-            macs = weights * spatial;
-        }
-        // DJL's activations and pooling are lambdas; their name ("ReLU") says what they are.
-        String type = b instanceof ai.djl.nn.LambdaBlock l && l.getName() != null ? l.getName() : b.getClass().getSimpleName();
-        rows.add(new Row(path, type, out, directParameters(b), macs));
-        return out;
+        return BlockKinds.summarize(table, b, in, path);
     }
+
+    /** What each block's kind sees of this summary: the walk down and the rows. */
+    private final SummaryWalk table = new SummaryWalk() {
+        @Override
+        public Shape child(Block block, Shape input, String path) {
+            return walk(block, input, path);
+        }
+
+        @Override
+        public void row(String path, String type, Shape output, long parameters, long macs) {
+            rows.add(new Row(path, type, output, parameters, macs));
+        }
+    };
 
     /** The widest layer column; deeper names are cut from the left, where the tree above already shows them. */
     private static final int NAME_WIDTH = 44;

@@ -1,5 +1,6 @@
 package io.github.attentionzoo.explain;
 
+import io.github.attentionzoo.blockkinds.BlockKinds;
 import io.github.attentionzoo.io.AtomicFiles;
 import io.github.attentionzoo.nn.AttentionRecorder;
 import javax.imageio.ImageIO;
@@ -33,7 +34,7 @@ public final class AttentionPlots {
      */
     public static void gateHeatmap(List<AttentionRecorder.Record> records, String title, Path file) throws IOException {
         System.setProperty("java.awt.headless", "true");
-        List<AttentionRecorder.Record> gates = records.stream().filter(r -> r.getKind().equals("se")).toList();
+        List<AttentionRecorder.Record> gates = records.stream().filter(BlockKinds.SQUEEZE_EXCITATION::wrote).toList();
         if (gates.isEmpty()) {
             return;
         }

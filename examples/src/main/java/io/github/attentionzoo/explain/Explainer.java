@@ -7,6 +7,7 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.ParameterStore;
+import io.github.attentionzoo.blockkinds.BlockKinds;
 import io.github.attentionzoo.data.Augmentation;
 import io.github.attentionzoo.data.BatchLoader;
 import io.github.attentionzoo.data.CifarRecords;
@@ -87,7 +88,7 @@ public final class Explainer {
                 float[] labels = batch.getLabels().head().toFloatArray();
                 int se = 0;
                 for (AttentionRecorder.Record r : recorder.getRecords()) {
-                    if (!r.getKind().equals("se")) {
+                    if (!BlockKinds.SQUEEZE_EXCITATION.wrote(r)) {
                         continue;
                     }
                     int c = (int) r.getShape()[1];

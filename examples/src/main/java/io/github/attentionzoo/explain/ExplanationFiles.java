@@ -1,6 +1,7 @@
 package io.github.attentionzoo.explain;
 
 import com.google.gson.GsonBuilder;
+import io.github.attentionzoo.blockkinds.BlockKinds;
 import io.github.attentionzoo.data.CifarRecords;
 import io.github.attentionzoo.data.Images;
 import io.github.attentionzoo.io.AtomicFiles;
@@ -87,7 +88,7 @@ public final class ExplanationFiles {
             entry.put("block", r.getIndex());
             entry.put("shape", r.getShape());
             entry.put("values", r.getValues());
-            (r.getKind().equals("se") ? se : sk).add(entry);
+            (BlockKinds.SQUEEZE_EXCITATION.wrote(r) ? se : sk).add(entry);
             long[] s = r.getShape();
             int channels = (int) s[s.length - 1];
             for (int i = 0; i < r.getValues().length; i++) {

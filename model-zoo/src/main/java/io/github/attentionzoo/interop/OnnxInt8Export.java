@@ -2,9 +2,10 @@ package io.github.attentionzoo.interop;
 
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
-import io.github.attentionzoo.interop.OnnxExport.Graph;
-import io.github.attentionzoo.interop.OnnxExport.Node;
-import io.github.attentionzoo.interop.OnnxExport.Tensor;
+import io.github.attentionzoo.blockkinds.OnnxGraph;
+import io.github.attentionzoo.blockkinds.OnnxGraph.Node;
+import io.github.attentionzoo.blockkinds.OnnxGraph.Tensor;
+import io.github.attentionzoo.io.OnnxProto;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -56,7 +57,7 @@ public final class OnnxInt8Export {
      * @throws IllegalArgumentException when a block cannot be exported
      */
     public static CalibrationModel calibrationModel(Block block, Shape inputShape) {
-        Graph graph = OnnxExport.trace(block, inputShape);
+        OnnxGraph graph = OnnxExport.trace(block, inputShape);
         List<String> tensors = new ArrayList<>(plan(graph).quantized);
         List<String> outputs = new ArrayList<>(tensors);
         // The input is measured from the images themselves: a graph input cannot also be an output.
@@ -97,7 +98,7 @@ public final class OnnxInt8Export {
 
     private static ProtoWriter build(Block block, Shape inputShape, Map<String, String> metadataProps,
             ActivationRanges ranges) {
-        Graph graph = OnnxExport.trace(block, inputShape);
+        OnnxGraph graph = OnnxExport.trace(block, inputShape);
         quantize(graph, plan(graph), ranges);
         Map<String, String> props = new LinkedHashMap<>(metadataProps == null ? Map.of() : metadataProps);
         props.put("precision", "int8");
@@ -109,14 +110,14 @@ public final class OnnxInt8Export {
     /** Which nodes run in int8 and which tensors get a QuantizeLinear/DequantizeLinear pair. */
     private record Plan(Set<Node> int8, Set<String> quantized) {}
 
-    private static Plan plan(Graph graph) {
+    private static Plan plan(OnnxGraph graph) {
         Set<String> constants = new java.util.HashSet<>();
-        for (Tensor t : graph.initializers) {
+        for (Tensor t : graph.initializers()) {
             constants.add(t.name());
         }
         Map<String, Node> producer = new HashMap<>();
         Map<String, List<Node>> consumers = new HashMap<>();
-        for (Node n : graph.nodes) {
+        for (Node n : graph.nodes()) {
             for (String o : n.outputs) {
                 producer.put(o, n);
             }
@@ -125,7 +126,7 @@ public final class OnnxInt8Export {
             }
         }
         Set<Node> int8 = new LinkedHashSet<>();
-        for (Node n : graph.nodes) {
+        for (Node n : graph.nodes()) {
             boolean activations = n.inputs.stream().noneMatch(constants::contains);
             switch (n.op) {
                 case "Conv":
@@ -148,14 +149,14 @@ public final class OnnxInt8Export {
         }
         // A multiply of two activations whose result feeds int8 work (SE's rescaling before the
         // residual sum) runs in int8 too; one feeding float work (SK's branch weighting) stays float.
-        for (Node n : graph.nodes) {
+        for (Node n : graph.nodes()) {
             if (n.op.equals("Mul") && n.inputs.stream().noneMatch(constants::contains)
                     && consumers.getOrDefault(n.outputs.get(0), List.of()).stream().anyMatch(int8::contains)) {
                 int8.add(n);
             }
         }
         Set<String> quantized = new LinkedHashSet<>();
-        for (Node n : graph.nodes) {
+        for (Node n : graph.nodes()) {
             if (!int8.contains(n)) {
                 continue;
             }
@@ -177,7 +178,7 @@ public final class OnnxInt8Export {
         if (quantized.contains(OnnxExport.INPUT)) {
             ordered.add(OnnxExport.INPUT);
         }
-        for (Node n : graph.nodes) {
+        for (Node n : graph.nodes()) {
             for (String o : n.outputs) {
                 if (quantized.contains(o)) {
                     ordered.add(o);
@@ -187,9 +188,9 @@ public final class OnnxInt8Export {
         return new Plan(int8, ordered);
     }
 
-    private static void quantize(Graph graph, Plan plan, ActivationRanges ranges) {
+    private static void quantize(OnnxGraph graph, Plan plan, ActivationRanges ranges) {
         Map<String, Tensor> initializers = new HashMap<>();
-        for (Tensor t : graph.initializers) {
+        for (Tensor t : graph.initializers()) {
             initializers.put(t.name(), t);
         }
         Map<String, float[]> scaleZero = new HashMap<>();
@@ -203,8 +204,8 @@ public final class OnnxInt8Export {
             float[] sz = uint8(r[0], r[1]);
             scaleZero.put(t, sz);
             qparams.put(t, new String[] {
-                scalar(graph, t + "_scale", OnnxExport.TENSOR_FLOAT, floatBytes(new float[] {sz[0]})),
-                scalar(graph, t + "_zero_point", OnnxExport.TENSOR_UINT8, new byte[] {(byte) (int) sz[1]})});
+                scalar(graph, t + "_scale", OnnxProto.DataType.FLOAT, floatBytes(new float[] {sz[0]})),
+                scalar(graph, t + "_zero_point", OnnxProto.DataType.UINT8, new byte[] {(byte) (int) sz[1]})});
         }
         Map<String, String> dequantized = new HashMap<>();
         for (String t : plan.quantized) {
@@ -215,7 +216,7 @@ public final class OnnxInt8Export {
             addQdq(graph, out, OnnxExport.INPUT, qparams.get(OnnxExport.INPUT), dequantized.get(OnnxExport.INPUT));
         }
         Set<String> replaced = new java.util.HashSet<>();
-        for (Node n : graph.nodes) {
+        for (Node n : graph.nodes()) {
             if (n.op.equals("Conv") && plan.int8.contains(n)) {
                 quantizeConv(graph, out, n, initializers, scaleZero.get(n.inputs.get(0)), replaced);
             }
@@ -227,13 +228,13 @@ public final class OnnxInt8Export {
                 }
             }
         }
-        graph.initializers.removeIf(t -> replaced.contains(t.name()));
-        graph.nodes.clear();
-        graph.nodes.addAll(out);
+        graph.initializers().removeIf(t -> replaced.contains(t.name()));
+        graph.nodes().clear();
+        graph.nodes().addAll(out);
     }
 
     /** Replaces a convolution's float weight and bias by int8 / int32 initializers behind DequantizeLinear. */
-    private static void quantizeConv(Graph graph, List<Node> out, Node conv, Map<String, Tensor> initializers,
+    private static void quantizeConv(OnnxGraph graph, List<Node> out, Node conv, Map<String, Tensor> initializers,
             float[] input, Set<String> replaced) {
         Tensor w = initializers.get(conv.inputs.get(1));
         float[] weight = w.floats();
@@ -253,9 +254,9 @@ public final class OnnxInt8Export {
             }
         }
         long[] channels = {filters};
-        String wq = graph.tensor(w.name() + "_quantized", w.dims(), OnnxExport.TENSOR_INT8, q);
-        String ws = graph.tensor(w.name() + "_scale", channels, OnnxExport.TENSOR_FLOAT, floatBytes(scales));
-        String wz = graph.tensor(w.name() + "_zero_point", channels, OnnxExport.TENSOR_INT8, new byte[filters]);
+        String wq = graph.tensor(w.name() + "_quantized", w.dims(), OnnxProto.DataType.INT8, q);
+        String ws = graph.tensor(w.name() + "_scale", channels, OnnxProto.DataType.FLOAT, floatBytes(scales));
+        String wz = graph.tensor(w.name() + "_zero_point", channels, OnnxProto.DataType.INT8, new byte[filters]);
         Node wdq = dequantize(graph, wq, ws, wz, w.name() + "_dq");
         out.add(wdq);
         replaced.add(w.name());
@@ -271,9 +272,9 @@ public final class OnnxInt8Export {
                 long v = Math.round(bias[f] / (double) bscales[f]);
                 bq.putInt((int) Math.max(Integer.MIN_VALUE, Math.min(Integer.MAX_VALUE, v)));
             }
-            String bqName = graph.tensor(b.name() + "_quantized", b.dims(), OnnxExport.TENSOR_INT32, bq.array());
-            String bs = graph.tensor(b.name() + "_scale", channels, OnnxExport.TENSOR_FLOAT, floatBytes(bscales));
-            String bz = graph.tensor(b.name() + "_zero_point", channels, OnnxExport.TENSOR_INT32, new byte[filters * 4]);
+            String bqName = graph.tensor(b.name() + "_quantized", b.dims(), OnnxProto.DataType.INT32, bq.array());
+            String bs = graph.tensor(b.name() + "_scale", channels, OnnxProto.DataType.FLOAT, floatBytes(bscales));
+            String bz = graph.tensor(b.name() + "_zero_point", channels, OnnxProto.DataType.INT32, new byte[filters * 4]);
             Node bdq = dequantize(graph, bqName, bs, bz, b.name() + "_dq");
             out.add(bdq);
             replaced.add(b.name());
@@ -281,7 +282,7 @@ public final class OnnxInt8Export {
         }
     }
 
-    private static Node dequantize(Graph graph, String q, String scale, String zero, String name) {
+    private static Node dequantize(OnnxGraph graph, String q, String scale, String zero, String name) {
         String out = graph.fresh(name);
         Node n = new Node("DequantizeLinear", graph.fresh(name + "/DequantizeLinear"), List.of(q, scale, zero),
                 List.of(out));
@@ -289,7 +290,7 @@ public final class OnnxInt8Export {
         return n;
     }
 
-    private static void addQdq(Graph graph, List<Node> out, String tensor, String[] qparams, String dequantized) {
+    private static void addQdq(OnnxGraph graph, List<Node> out, String tensor, String[] qparams, String dequantized) {
         String q = graph.fresh(tensor + "_q");
         out.add(new Node("QuantizeLinear", graph.fresh(tensor + "/QuantizeLinear"),
                 List.of(tensor, qparams[0], qparams[1]), List.of(q)));
@@ -312,7 +313,7 @@ public final class OnnxInt8Export {
         return new float[] {(float) scale, Math.max(0, Math.min(255, zero))};
     }
 
-    private static String scalar(Graph graph, String base, int type, byte[] raw) {
+    private static String scalar(OnnxGraph graph, String base, int type, byte[] raw) {
         return graph.tensor(base, new long[0], type, raw);
     }
 

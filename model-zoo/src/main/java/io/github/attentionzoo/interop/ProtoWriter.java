@@ -1,5 +1,7 @@
 package io.github.attentionzoo.interop;
 
+import io.github.attentionzoo.io.OnnxProto;
+
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -15,9 +17,9 @@ import java.util.List;
  */
 final class ProtoWriter {
 
-    private static final int VARINT = 0;
-    private static final int FIXED32 = 5;
-    private static final int LENGTH_DELIMITED = 2;
+    private static final int VARINT = OnnxProto.Wire.VARINT;
+    private static final int FIXED32 = OnnxProto.Wire.FIXED32;
+    private static final int LENGTH_DELIMITED = OnnxProto.Wire.LENGTH_DELIMITED;
 
     private final List<byte[]> chunks = new ArrayList<>();
     private ByteArrayOutputStream current = new ByteArrayOutputStream();

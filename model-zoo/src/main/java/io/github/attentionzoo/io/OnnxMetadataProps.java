@@ -17,8 +17,8 @@ import java.util.Map;
 
 /**
  * Reads the {@code metadata_props} of an ONNX file (field 14 of its {@code ModelProto}, entries of
- * {@code key} = 1 and {@code value} = 2) without reading the rest: the graph and its weights are
- * skipped by seeking. It is the reading half of {@code interop.ProtoWriter}'s wire format, kept here
+ * {@code key} = 1 and {@code value} = 2, numbers named in {@link OnnxProto}) without reading the
+ * rest: the graph and its weights are skipped by seeking. It is the reading half of {@code interop.ProtoWriter}'s wire format, kept here
  * because the zoo checks every {@code .onnx} it loads and must not depend on the exporter.
  *
  * <p>Every length the file declares is checked against the bytes really left before anything of
@@ -30,11 +30,13 @@ public final class OnnxMetadataProps {
     /** The most entries read; the project writes about a dozen. */
     public static final int MAX_ENTRIES = 4096;
 
-    private static final int MODEL_METADATA_PROPS = 14;
-    private static final int VARINT = 0;
-    private static final int FIXED64 = 1;
-    private static final int LENGTH_DELIMITED = 2;
-    private static final int FIXED32 = 5;
+    private static final int MODEL_METADATA_PROPS = OnnxProto.Model.METADATA_PROPS;
+    private static final int KEY = OnnxProto.StringStringEntry.KEY;
+    private static final int VALUE = OnnxProto.StringStringEntry.VALUE;
+    private static final int VARINT = OnnxProto.Wire.VARINT;
+    private static final int FIXED64 = OnnxProto.Wire.FIXED64;
+    private static final int LENGTH_DELIMITED = OnnxProto.Wire.LENGTH_DELIMITED;
+    private static final int FIXED32 = OnnxProto.Wire.FIXED32;
 
     private final FileChannel channel;
     private final Path file;
@@ -102,12 +104,12 @@ public final class OnnxMetadataProps {
             long tag = varint();
             int field = (int) Math.min(tag >>> 3, Integer.MAX_VALUE);
             int wire = (int) (tag & 7);
-            if ((field == 1 || field == 2) && wire == LENGTH_DELIMITED) {
+            if ((field == KEY || field == VALUE) && wire == LENGTH_DELIMITED) {
                 long length = length(field);
                 if (position() + length > end) {
                     throw bad("a metadata_props entry's field " + field + " runs past the entry");
                 }
-                kv[field - 1] = utf8(bytes((int) length));
+                kv[field == KEY ? 0 : 1] = utf8(bytes((int) length));
             } else {
                 skip(field, wire);
             }

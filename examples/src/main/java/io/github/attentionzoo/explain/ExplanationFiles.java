@@ -74,7 +74,11 @@ public final class ExplanationFiles {
         List<Map<String, Object>> top = new ArrayList<>();
         StringBuilder title = new StringBuilder(image.getFileName() + ":");
         for (int i = 0; i < Math.min(5, order.length); i++) {
-            top.add(Map.of("className", classes.get(order[i]), "probability", e.probabilities()[order[i]]));
+            // In this order in every file: Map.of would order its keys differently from run to run.
+            Map<String, Object> entry = new LinkedHashMap<>();
+            entry.put("className", classes.get(order[i]));
+            entry.put("probability", e.probabilities()[order[i]]);
+            top.add(entry);
             title.append(String.format(Locale.ROOT, " %s %.2f", classes.get(order[i]), e.probabilities()[order[i]]));
         }
         Map<String, Object> json = new LinkedHashMap<>();

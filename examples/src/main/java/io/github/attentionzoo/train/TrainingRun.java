@@ -24,6 +24,7 @@ import io.github.attentionzoo.app.OutputLock;
 import io.github.attentionzoo.data.Augmentation;
 import io.github.attentionzoo.data.BatchLoader;
 import io.github.attentionzoo.data.CifarRecords;
+import io.github.attentionzoo.blockkinds.BlockKinds;
 import io.github.attentionzoo.io.AtomicFiles;
 import io.github.attentionzoo.nn.SqueezeExcitation;
 import io.github.attentionzoo.zoo.CifarTranslator;
@@ -208,7 +209,7 @@ public final class TrainingRun {
      */
     static Set<String> excitationParameterIds(Block block) {
         Set<String> ids = new HashSet<>();
-        if (block instanceof SqueezeExcitation) {
+        if (BlockKinds.nearest(block) == BlockKinds.SQUEEZE_EXCITATION) {
             for (Pair<String, Parameter> p : block.getParameters()) {
                 ids.add(p.getValue().getId());
             }

@@ -9,7 +9,7 @@ import io.github.attentionzoo.io.AtomicFiles;
 import io.github.attentionzoo.train.ConfusionPlot;
 import io.github.attentionzoo.train.Evaluation;
 import io.github.attentionzoo.zoo.CifarTranslatorFactory;
-import io.github.attentionzoo.zoo.ModelMetadata;
+import io.github.attentionzoo.zoo.ModelDescription;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -46,7 +46,7 @@ final class EvaluateCommand implements Callable<Integer> {
         if (output != null) {
             OutputGuard.notAnInput(output, "--output", source.directory());
         }
-        ModelMetadata metadata = source.metadata();
+        ModelDescription metadata = source.metadata();
         long[][] m;
         List<String> classes;
         String described;
@@ -54,7 +54,7 @@ final class EvaluateCommand implements Callable<Integer> {
             classes = CifarTranslatorFactory.synset(model);
             CifarRecords test;
             if (data != null && !data.equals(CifarSource.EMBEDDED) && ImageFolder.looksLikeImageFolder(Path.of(data))) {
-                test = ImageFolder.forClasses(Path.of(data), classes, metadata.inputSize);
+                test = ImageFolder.forClasses(Path.of(data), classes, metadata.inputSize());
                 described = "image folder " + data;
             } else {
                 if (classes.size() != CifarRecords.NUM_CLASSES) {

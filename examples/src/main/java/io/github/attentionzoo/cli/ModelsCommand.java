@@ -6,7 +6,7 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
 import io.github.attentionzoo.app.ModelSummary;
 import io.github.attentionzoo.zoo.Architectures;
-import io.github.attentionzoo.zoo.ModelMetadata;
+import io.github.attentionzoo.zoo.ModelDescription;
 import io.github.attentionzoo.zoo.PretrainedStore;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Spec;
@@ -31,10 +31,10 @@ final class ModelsCommand implements Callable<Integer> {
                 try (NDManager sub = manager.newSubManager()) {
                     block.initialize(sub, DataType.FLOAT32, input);
                     ModelSummary summary = ModelSummary.of(block, input);
-                    ModelMetadata shipped = PretrainedStore.shippedMetadata(name);
+                    ModelDescription shipped = PretrainedStore.shippedDescription(name);
                     String weights = shipped == null ? "none"
-                            : shipped.testAccuracy == null ? "yes"
-                            : String.format(Locale.ROOT, "%.2f%%", 100 * shipped.testAccuracy);
+                            : shipped.testAccuracy() == null ? "yes"
+                            : String.format(Locale.ROOT, "%.2f%%", 100 * shipped.testAccuracy());
                     System.out.printf(Locale.ROOT, "%-14s %,12d %,16d %-8s %-9s %s%n", name,
                             summary.totalParameters(), summary.totalMacs(),
                             spec.inputSize() + "x" + spec.inputSize(), weights, spec.description());

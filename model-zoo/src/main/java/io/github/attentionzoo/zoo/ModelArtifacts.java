@@ -18,11 +18,11 @@ import java.nio.file.NoSuchFileException;
  * Saves and loads model directories by path, kept so that code written against it still compiles:
  * every method opens the directory anew.
  *
- * XXdeprecated Open a directory once with {@link ModelDirectory#open} and call {@link
+ * @deprecated Open a directory once with {@link ModelDirectory#open} and call {@link
  *     ModelDirectory#load}, {@link ModelDirectory#parametersFile}, {@link ModelDirectory#onnxFile}
  *     on it; write one with {@link ModelDirectory#write} and {@link ModelDirectory#writeDescription}.
  */
-//@Deprecated-TODO
+@Deprecated
 public final class ModelArtifacts {
 
     /** The class-name file of a model directory. */

@@ -11,12 +11,12 @@ import java.util.Map;
  * The mutable form of a model directory's {@value #FILE}, kept so that code written against it
  * still compiles.
  *
- * XXdeprecated Open the directory with {@link ModelDirectory#open} and read its immutable {@link
+ * @deprecated Open the directory with {@link ModelDirectory#open} and read its immutable {@link
  *     ModelDescription} ({@link ModelDirectory#metadata()}); build one with {@link
  *     ModelDescription#untrained} and its {@code with...} copies. {@link #toDescription()} and
  *     {@link #of(ModelDescription)} convert between the two.
  */
-//@Deprecated-TODO
+@Deprecated
 public final class ModelMetadata {
 
     /** The file name inside a model directory. */

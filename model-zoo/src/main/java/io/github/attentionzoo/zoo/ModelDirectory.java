@@ -461,7 +461,7 @@ public final class ModelDirectory {
             if (head.contains(p.getKey())) {
                 fresh.put(p.getKey(), s);
                 if (s.dimension() > 0 && s.get(0) == newClasses) {
-                    long[] dims = s.getShape();
+                    long[] dims = s.getShape().clone(); // getShape() hands out the shape's own array
                     dims[0] = metadata.numClasses();
                     s = new Shape(dims);
                 }

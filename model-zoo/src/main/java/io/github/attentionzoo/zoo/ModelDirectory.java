@@ -479,6 +479,8 @@ public final class ModelDirectory {
                     + " the options in %s (%s) needs: the file is truncated, or the metadata does not describe these"
                     + " weights", params, size, needed, architecture, path.resolve(METADATA), metadata.options()));
         }
+        // DJL restores the properties a model was saved with: this model's own say what it is now.
+        Map<String, String> own = new HashMap<>(model.getProperties());
         try {
             model.load(path, architecture);
         } catch (MalformedModelException | IOException | RuntimeException | OutOfMemoryError e) {
@@ -494,6 +496,7 @@ public final class ModelDirectory {
                 drawn.remove(p.getValue().getArray());
             }
             drawn.keySet().forEach(NDArray::close);
+            own.forEach(model::setProperty);
         }
         checkShapes(got, params, want);
         for (Pair<String, Parameter> p : got) {

@@ -491,13 +491,13 @@ public final class ModelDirectory {
             throw new IOException(params + ": damaged parameter file, or one that does not fit "
                     + architecture + " (" + reason + ")", e);
         } finally {
-            // The values drawn only to learn the shapes: the file's replaced them.
-            for (Pair<String, Parameter> p : block.getParameters()) {
-                drawn.remove(p.getValue().getArray());
-            }
-            drawn.keySet().forEach(NDArray::close);
             own.forEach(model::setProperty);
         }
+        // The values drawn only to learn the shapes: the file's replaced them.
+        for (Pair<String, Parameter> p : block.getParameters()) {
+            drawn.remove(p.getValue().getArray());
+        }
+        drawn.keySet().forEach(NDArray::close);
         checkShapes(got, params, want);
         for (Pair<String, Parameter> p : got) {
             if (head.contains(p.getKey())) {

@@ -11,7 +11,6 @@ import io.github.attentionzoo.train.TrainingRun;
 import io.github.attentionzoo.zoo.Architectures;
 import io.github.attentionzoo.zoo.CifarTranslator;
 import io.github.attentionzoo.zoo.ModelDescription;
-import io.github.attentionzoo.zoo.ModelDirectory;
 import io.github.attentionzoo.zoo.Recipe;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -56,7 +55,6 @@ final class FinetuneCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Path dir = source.directory();
-        ModelDirectory pretrained = source.opened();
         CifarRecords train;
         CifarRecords test;
         List<String> classes;
@@ -80,7 +78,7 @@ final class FinetuneCommand implements Callable<Integer> {
         }
         // A new head's weights are drawn when the model is loaded, before TrainingRun seeds the engine.
         Engine.getInstance().setRandomSeed(Long.hashCode(run.seed));
-        FineTuning tuning = FineTuning.load(pretrained, n);
+        FineTuning tuning = FineTuning.load(source.opened(), n);
         ModelDescription from = tuning.description();
         Recipe base = from.recipe() != null ? from.recipe() : Architectures.spec(from.architecture()).recipe();
         Recipe recipe = FineTuning.recipe(base, train.size(), epochs, batchSize, lr);

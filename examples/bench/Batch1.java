@@ -5,7 +5,7 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.translate.NoBatchifyTranslator;
 import ai.djl.translate.TranslatorContext;
 import io.github.attentionzoo.engine.EngineSetup;
-import io.github.attentionzoo.zoo.ModelArtifacts;
+import io.github.attentionzoo.zoo.ModelDirectory;
 import io.github.attentionzoo.zoo.PretrainedStore;
 
 import java.lang.management.ManagementFactory;
@@ -32,7 +32,7 @@ public final class Batch1 {
         String name = args[0];
         int rounds = Integer.parseInt(args[1]);
         ThreadMXBean mx = ManagementFactory.getThreadMXBean();
-        try (Model model = ModelArtifacts.load(PretrainedStore.install(name), null)) {
+        try (Model model = ModelDirectory.open(PretrainedStore.install(name)).load(ModelDirectory.PYTORCH, null)) {
             int size = Integer.parseInt(model.getProperty("attentionzoo.input_size"));
             float[] image = new float[3 * size * size];
             Random random = new Random(1);

@@ -1,8 +1,7 @@
 package io.github.attentionzoo.app;
 
 import io.github.attentionzoo.io.AtomicFiles;
-import io.github.attentionzoo.zoo.ModelArtifacts;
-import io.github.attentionzoo.zoo.ModelMetadata;
+import io.github.attentionzoo.zoo.ModelDirectory;
 
 import java.io.IOException;
 import java.nio.file.FileSystemException;
@@ -24,8 +23,8 @@ import java.util.stream.Stream;
 public final class OutputGuard {
 
     /** The files a model directory holds; a directory of only these is ours to replace. */
-    private static final Set<String> MODEL_FILES = Set.of(ModelMetadata.FILE, ModelArtifacts.SYNSET,
-            ModelArtifacts.SERVING_PROPERTIES);
+    private static final Set<String> MODEL_FILES = Set.of(ModelDirectory.METADATA, ModelDirectory.SYNSET,
+            ModelDirectory.SERVING_PROPERTIES);
 
     private OutputGuard() {}
 
@@ -62,7 +61,7 @@ public final class OutputGuard {
 
     /**
      * Refuses to replace a path with a new directory unless it is absent, an empty directory, or a
-     * model directory (only the files {@link ModelArtifacts} and checkpoints write), or {@code force}
+     * model directory (only the files {@link ModelDirectory} and checkpoints write), or {@code force}
      * is set.
      *
      * @param dir the directory to be replaced

@@ -21,8 +21,8 @@ import io.github.attentionzoo.train.Sgd;
 import io.github.attentionzoo.train.SmoothedCrossEntropy;
 import io.github.attentionzoo.train.TrainingRun;
 import io.github.attentionzoo.zoo.Architectures;
-import io.github.attentionzoo.zoo.ModelArtifacts;
-import io.github.attentionzoo.zoo.ModelMetadata;
+import io.github.attentionzoo.zoo.ModelDescription;
+import io.github.attentionzoo.zoo.ModelDirectory;
 import io.github.attentionzoo.zoo.Precision;
 import io.github.attentionzoo.zoo.PretrainedStore;
 import io.github.attentionzoo.zoo.Recipe;
@@ -151,7 +151,7 @@ public final class Benchmark {
      */
     public static Result run(String model, String engine, Precision precision, String mode, int batchSize, int threads,
             double seconds, int minSteps, Path profile) throws IOException {
-        if (!engine.equals(ModelArtifacts.ONNX_RUNTIME)) {
+        if (!engine.equals(ModelDirectory.ONNX_RUNTIME)) {
             return runPyTorch(model, mode, batchSize, threads, seconds, minSteps, profile);
         }
         if (!mode.equals("infer") || profile != null) {
@@ -164,7 +164,7 @@ public final class Benchmark {
                             .filter(PretrainedStore::hasWeights).toList()));
         }
         int size = Architectures.spec(model).inputSize();
-        try (Model m = ModelArtifacts.loadOnnx(PretrainedStore.install(model), null,
+        try (Model m = ModelDirectory.open(PretrainedStore.install(model)).load(ModelDirectory.ONNX_RUNTIME, null,
                 Map.of("intraOpNumThreads", Integer.toString(threads)), precision)) {
             return infer(m, model, engine, new Shape(batchSize, 3, size, size), threads, seconds, minSteps, null);
         }
@@ -177,10 +177,10 @@ public final class Benchmark {
         }
         int size = Architectures.spec(model).inputSize();
         Shape shape = new Shape(batchSize, 3, size, size);
-        try (Model m = ModelArtifacts.newModel(ModelMetadata.untrained(model), null)) {
+        try (Model m = ModelDirectory.newModel(ModelDescription.untrained(model), null)) {
             if (mode.equals("infer")) {
-                ModelArtifacts.initialize(m, size);
-                return infer(m, model, ModelArtifacts.PYTORCH, shape, threads, seconds, minSteps, profile);
+                ModelDirectory.initialize(m, size);
+                return infer(m, model, ModelDirectory.PYTORCH, shape, threads, seconds, minSteps, profile);
             }
             if (mode.equals("train")) {
                 return train(m, model, shape, threads, seconds, minSteps, profile);
@@ -235,7 +235,7 @@ public final class Benchmark {
                     TrainingRun.step(trainer, batch);
                 }
             };
-            return time(model, ModelArtifacts.PYTORCH, "train", shape, threads, seconds, minSteps, step, profile);
+            return time(model, ModelDirectory.PYTORCH, "train", shape, threads, seconds, minSteps, step, profile);
         }
     }
 

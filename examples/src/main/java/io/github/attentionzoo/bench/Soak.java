@@ -21,9 +21,9 @@ import io.github.attentionzoo.train.Sgd;
 import io.github.attentionzoo.train.SmoothedCrossEntropy;
 import io.github.attentionzoo.train.TrainingRun;
 import io.github.attentionzoo.zoo.CifarTranslator;
-import io.github.attentionzoo.zoo.ModelArtifacts;
+import io.github.attentionzoo.zoo.ModelDescription;
+import io.github.attentionzoo.zoo.ModelDirectory;
 import io.github.attentionzoo.zoo.Precision;
-import io.github.attentionzoo.zoo.ModelMetadata;
 import io.github.attentionzoo.zoo.PretrainedStore;
 import io.github.attentionzoo.zoo.Recipe;
 
@@ -59,7 +59,7 @@ public final class Soak {
      */
     public static Readings run(String model, int inferCalls, int trainSteps, int every, PrintStream out)
             throws IOException {
-        return run(model, ModelArtifacts.PYTORCH, inferCalls, trainSteps, every, out);
+        return run(model, ModelDirectory.PYTORCH, inferCalls, trainSteps, every, out);
     }
 
     /**
@@ -94,7 +94,7 @@ public final class Soak {
      */
     public static Readings run(String model, String engine, Precision precision, int inferCalls, int trainSteps,
             int every, PrintStream out) throws IOException {
-        boolean onnx = engine.equals(ModelArtifacts.ONNX_RUNTIME);
+        boolean onnx = engine.equals(ModelDirectory.ONNX_RUNTIME);
         if (onnx && trainSteps > 0) {
             throw new IllegalArgumentException("--engine OnnxRuntime runs inference only: pass --train 0");
         }
@@ -104,10 +104,10 @@ public final class Soak {
         }
         List<Double> inferSamples = new ArrayList<>();
         List<Double> trainSamples = new ArrayList<>();
-        try (Model m = onnx ? ModelArtifacts.loadOnnx(PretrainedStore.install(model), null, null, precision)
-                : ModelArtifacts.newModel(ModelMetadata.untrained(model), null)) {
+        try (Model m = onnx ? ModelDirectory.open(PretrainedStore.install(model)).load(ModelDirectory.ONNX_RUNTIME, null, null, precision)
+                : ModelDirectory.newModel(ModelDescription.untrained(model), null)) {
             if (!onnx) {
-                ModelArtifacts.initialize(m, 32);
+                ModelDirectory.initialize(m, 32);
             }
             BufferedImage img = new BufferedImage(32, 32, BufferedImage.TYPE_INT_RGB);
             Image image = ImageFactory.getInstance().fromImage(img);
@@ -130,7 +130,7 @@ public final class Soak {
         if (trainSteps == 0) {
             return new Readings(inferSamples, trainSamples);
         }
-        try (Model m = ModelArtifacts.newModel(ModelMetadata.untrained(model), null)) {
+        try (Model m = ModelDirectory.newModel(ModelDescription.untrained(model), null)) {
             LrSchedule schedule = new LrSchedule(Recipe.Schedule.CONSTANT, 0.01f, 1, 0);
             DefaultTrainingConfig config = new DefaultTrainingConfig(new SmoothedCrossEntropy(0f))
                     .optDevices(Engine.getInstance().getDevices())

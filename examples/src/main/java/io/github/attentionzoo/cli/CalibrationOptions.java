@@ -4,8 +4,7 @@ import ai.djl.Model;
 import io.github.attentionzoo.data.CifarRecords;
 import io.github.attentionzoo.interop.ActivationRanges;
 import io.github.attentionzoo.quantize.Calibration;
-import io.github.attentionzoo.zoo.ModelArtifacts;
-import io.github.attentionzoo.zoo.ModelMetadata;
+import io.github.attentionzoo.zoo.ModelDirectory;
 import picocli.CommandLine.Option;
 
 import java.io.IOException;
@@ -37,7 +36,8 @@ final class CalibrationOptions {
     double percentile = 100;
 
     /** The ranges for a model directory: calibrated now, or read from the directory. */
-    ActivationRanges ranges(Path modelDir) throws IOException {
+    ActivationRanges ranges(ModelDirectory dir) throws IOException {
+        Path modelDir = dir.path();
         if (data == null) {
             Path file = modelDir.resolve(ActivationRanges.FILE);
             if (!Files.isRegularFile(file)) {
@@ -50,11 +50,10 @@ final class CalibrationOptions {
             throw new IllegalArgumentException("--calibration-percentile " + percentile + ": use a value in (50, 100]");
         }
         CifarRecords train = CifarRecords.load(data, true);
-        ModelMetadata metadata = ModelMetadata.read(modelDir);
         long t0 = System.nanoTime();
         ActivationRanges r;
-        try (Model model = ModelArtifacts.load(modelDir, null)) {
-            r = Calibration.run(model.getBlock(), metadata.inputSize, train, images, seed, percentile,
+        try (Model model = dir.load(ModelDirectory.PYTORCH, null)) {
+            r = Calibration.run(model.getBlock(), dir.metadata().inputSize(), train, images, seed, percentile,
                     "CIFAR-10 training images (data_batch_1..5)");
         }
         System.err.printf(Locale.ROOT, "calibrated %d tensors on %d training images (%s) in %.1f s%n",

@@ -10,7 +10,7 @@ import io.github.attentionzoo.train.ConfusionPlot;
 import io.github.attentionzoo.train.Evaluation;
 import io.github.attentionzoo.zoo.CifarTranslatorFactory;
 import io.github.attentionzoo.zoo.FlipAveraging;
-import io.github.attentionzoo.zoo.ModelMetadata;
+import io.github.attentionzoo.zoo.ModelDescription;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -52,7 +52,7 @@ final class EvaluateCommand implements Callable<Integer> {
             OutputGuard.notAnInput(output, "--output", source.directory());
         }
         boolean flip = FlipAveraging.parse(tta, "--tta");
-        ModelMetadata metadata = source.metadata();
+        ModelDescription metadata = source.metadata();
         long[][] m;
         List<String> classes;
         String described;
@@ -60,7 +60,7 @@ final class EvaluateCommand implements Callable<Integer> {
             classes = CifarTranslatorFactory.synset(model);
             CifarRecords test;
             if (data != null && !data.equals(CifarSource.EMBEDDED) && ImageFolder.looksLikeImageFolder(Path.of(data))) {
-                test = ImageFolder.forClasses(Path.of(data), classes, metadata.inputSize);
+                test = ImageFolder.forClasses(Path.of(data), classes, metadata.inputSize());
                 described = "image folder " + data;
             } else {
                 if (classes.size() != CifarRecords.NUM_CLASSES) {

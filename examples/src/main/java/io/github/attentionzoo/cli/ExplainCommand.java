@@ -6,7 +6,7 @@ import io.github.attentionzoo.data.CifarSource;
 import io.github.attentionzoo.explain.Explainer;
 import io.github.attentionzoo.explain.ExplanationFiles;
 import io.github.attentionzoo.zoo.CifarTranslatorFactory;
-import io.github.attentionzoo.zoo.ModelMetadata;
+import io.github.attentionzoo.zoo.ModelDescription;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -46,7 +46,7 @@ final class ExplainCommand implements Callable<Integer> {
         if (perClass && data == null) {
             throw new IllegalArgumentException("--per-class needs --data (a CIFAR-10 directory or 'embedded')");
         }
-        ModelMetadata metadata = source.metadata();
+        ModelDescription metadata = source.metadata();
         OutputGuard.notAnInput(output, "--output", source.directory());
         List<String> stems = ExplanationFiles.stems(images);
         for (int i = 0; i < images.size(); i++) {
@@ -56,7 +56,7 @@ final class ExplainCommand implements Callable<Integer> {
         }
         Files.createDirectories(output);
         try (Model model = source.load()) {
-            ExplanationFiles files = new ExplanationFiles(new Explainer(model, metadata.inputSize),
+            ExplanationFiles files = new ExplanationFiles(new Explainer(model, metadata.inputSize()),
                     CifarTranslatorFactory.synset(model), output);
             for (int i = 0; i < images.size(); i++) {
                 System.out.println(files.image(images.get(i), stems.get(i)));

@@ -2,6 +2,7 @@ package io.github.attentionzoo.cli;
 
 import io.github.attentionzoo.app.OutputGuard;
 import io.github.attentionzoo.interop.ActivationRanges;
+import io.github.attentionzoo.interop.OnnxFiles;
 import io.github.attentionzoo.zoo.Precision;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -31,7 +32,7 @@ final class ExportOnnxCommand implements Callable<Integer> {
         Path from = output.check(source);
         long t0 = System.nanoTime();
         if (precision.get() == Precision.INT8) {
-            ActivationRanges ranges = calibration.ranges(from);
+            ActivationRanges ranges = calibration.ranges(source.opened());
             if (calibration.data != null) {
                 // Kept beside the model so that the same int8 file can be made again without the images.
                 Path rangesFile = rangesFile(output.file);
@@ -41,11 +42,11 @@ final class ExportOnnxCommand implements Callable<Integer> {
                 System.out.println("wrote " + rangesFile + " (" + ranges.tensors().size() + " activation ranges, "
                         + ranges.method + ")");
             }
-            OnnxExports.writeInt8(from, ranges, output.file);
+            OnnxFiles.export(source.opened(), ranges, output.file);
         } else if (calibration.data != null) {
             throw new IllegalArgumentException("--calibration-data is for --precision int8");
         } else {
-            OnnxExports.write(from, output.file);
+            OnnxFiles.export(source.opened(), output.file);
         }
         System.out.printf(Locale.ROOT, "wrote %s (%,d bytes, %d ms)%n", output.file, Files.size(output.file),
                 (System.nanoTime() - t0) / 1_000_000);

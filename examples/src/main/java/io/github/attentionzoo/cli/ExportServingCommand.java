@@ -4,9 +4,9 @@ import ai.djl.Model;
 import io.github.attentionzoo.interop.ActivationRanges;
 import io.github.attentionzoo.io.AtomicFiles;
 import io.github.attentionzoo.nn.SqueezeExcitation;
-import io.github.attentionzoo.zoo.CifarTranslatorFactory;
-import io.github.attentionzoo.zoo.ModelArtifacts;
-import io.github.attentionzoo.zoo.ModelMetadata;
+import io.github.attentionzoo.interop.OnnxFiles;
+import io.github.attentionzoo.zoo.ModelDescription;
+import io.github.attentionzoo.zoo.ModelDirectory;
 import io.github.attentionzoo.zoo.Precision;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -45,41 +45,43 @@ final class ExportServingCommand implements Callable<Integer> {
             throw new IllegalArgumentException((name != null ? "--name " : "--output ") + served + ": a served model's"
                     + " name takes letters, digits, '_', '.' and '-' (up to 128); give one with --name");
         }
-        ModelMetadata metadata = ModelMetadata.read(from);
+        ModelDirectory dir = source.opened();
+        ModelDescription metadata = dir.metadata();
         boolean onnx = engine.onnx();
-        Path existingOnnx = onnx ? OnnxExports.existing(from) : null;
+        Path existingOnnx = onnx ? dir.onnxFile(Precision.FP32) : null;
         List<String> synset;
         // Loaded once, so that weights, metadata and class names that contradict each other are
         // refused, not copied: an .onnx that is copied is loaded on ONNX Runtime, the rest on PyTorch.
         try (Model model = existingOnnx != null ? source.load(engine) : source.load()) {
-            synset = CifarTranslatorFactory.synset(model);
+            model.getName();
+            synset = dir.classNames();
         }
         Precision p = precision.get(engine);
         if (p == Precision.FP32 && calibration.data != null) {
             throw new IllegalArgumentException("--calibration-data is for --precision int8");
         }
         // Calibrated before the output is touched: a failure leaves nothing half-written.
-        ActivationRanges ranges = p == Precision.INT8 ? calibration.ranges(from) : null;
-        Path params = onnx ? null : ModelArtifacts.findParams(from, metadata.architecture);
+        ActivationRanges ranges = p == Precision.INT8 ? calibration.ranges(dir) : null;
+        Path params = onnx ? null : dir.parametersFile();
         AtomicFiles.writeDirectory(output, tmp -> {
             if (ranges != null) {
                 ranges.write(tmp.resolve(ActivationRanges.FILE));
-                OnnxExports.writeInt8(from, ranges, tmp.resolve(Precision.INT8.onnxName(metadata.architecture)));
+                OnnxFiles.export(dir, ranges, tmp.resolve(Precision.INT8.onnxName(metadata.architecture())));
             } else if (!onnx) {
                 Files.copy(params, tmp.resolve(params.getFileName()));
             } else if (existingOnnx != null) {
-                Files.copy(existingOnnx, tmp.resolve(metadata.architecture + ".onnx"));
+                Files.copy(existingOnnx, tmp.resolve(metadata.architecture() + ".onnx"));
             } else {
-                OnnxExports.write(from, tmp.resolve(metadata.architecture + ".onnx"));
+                OnnxFiles.export(dir, tmp.resolve(metadata.architecture() + ".onnx"));
             }
-            ModelArtifacts.writeDescription(tmp, metadata, synset, engine.name(), p);
-            ModelArtifacts.checkLoads(tmp, output, engine.name(), p);
+            ModelDirectory.writeDescription(tmp, metadata, synset, engine.name(), p);
+            ModelDirectory.checkLoads(tmp, output, engine.name(), p);
         });
         Path abs = output.toAbsolutePath().normalize();
-        System.out.println("wrote " + abs + " (" + metadata.architecture + ", " + synset.size() + " classes, on "
+        System.out.println("wrote " + abs + " (" + metadata.architecture() + ", " + synset.size() + " classes, on "
                 + engine.name() + (ranges != null ? ", int8" : "") + "); to serve it with DJL Serving:");
         System.out.println("  1. put the two jars in the server's own deps folder (not the model folder):");
-        System.out.println("     cp " + jarOf(SqueezeExcitation.class) + " " + jarOf(ModelArtifacts.class)
+        System.out.println("     cp " + jarOf(SqueezeExcitation.class) + " " + jarOf(ModelDirectory.class)
                 + " \"$MODEL_SERVER_HOME/deps/\"");
         System.out.println("  2. djl-serving -m " + served + "=file://" + abs);
         System.out.println("  3. curl -T image.png http://localhost:8080/predictions/" + served);

@@ -2,7 +2,7 @@ package io.github.attentionzoo.cli;
 
 import ai.djl.Model;
 import io.github.attentionzoo.interop.TorchExport;
-import io.github.attentionzoo.zoo.ModelMetadata;
+import io.github.attentionzoo.zoo.ModelDescription;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
@@ -20,11 +20,11 @@ final class ExportTorchCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         output.check(source);
-        ModelMetadata metadata = source.metadata();
+        ModelDescription metadata = source.metadata();
         try (Model model = source.load()) {
             int n = TorchExport.write(model, metadata, output.file);
-            System.out.println("wrote " + n + " tensors of " + metadata.architecture + " to " + output.file
-                    + " (options " + metadata.options + ")");
+            System.out.println("wrote " + n + " tensors of " + metadata.architecture() + " to " + output.file
+                    + " (options " + metadata.options() + ")");
         }
         return 0;
     }

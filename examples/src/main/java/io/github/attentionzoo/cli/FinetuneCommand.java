@@ -10,7 +10,7 @@ import io.github.attentionzoo.train.FineTuning;
 import io.github.attentionzoo.train.TrainingRun;
 import io.github.attentionzoo.zoo.Architectures;
 import io.github.attentionzoo.zoo.CifarTranslator;
-import io.github.attentionzoo.zoo.ModelMetadata;
+import io.github.attentionzoo.zoo.ModelDescription;
 import io.github.attentionzoo.zoo.Recipe;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -78,14 +78,15 @@ final class FinetuneCommand implements Callable<Integer> {
         }
         // A new head's weights are drawn when the model is loaded, before TrainingRun seeds the engine.
         Engine.getInstance().setRandomSeed(Long.hashCode(run.seed));
-        FineTuning tuning = FineTuning.load(dir, n);
-        ModelMetadata from = tuning.metadata();
-        Recipe base = from.recipe != null ? from.recipe : Architectures.spec(from.architecture).recipe();
+        FineTuning tuning = FineTuning.load(source.opened(), n);
+        ModelDescription from = tuning.description();
+        Recipe base = from.recipe() != null ? from.recipe() : Architectures.spec(from.architecture()).recipe();
         Recipe recipe = FineTuning.recipe(base, train.size(), epochs, batchSize, lr);
         warnIfShort(recipe, train.size());
-        Path out = run.output(from.architecture + "-finetune");
+        Path out = run.output(from.architecture() + "-finetune");
         OutputGuard.notAnInput(out, "--output", dir);
-        ModelMetadata tuned = from.copy();
+        @SuppressWarnings("deprecation") // TrainingRun fills in the training record of the mutable form.
+        io.github.attentionzoo.zoo.ModelMetadata tuned = io.github.attentionzoo.zoo.ModelMetadata.of(from);
         try (Model model = tuning.model()) {
             TrainingRun training = new TrainingRun(model, tuned, recipe, train, test, description, out,
                     run.resuming(), run.seed)

@@ -11,7 +11,7 @@ import ai.djl.translate.Translator;
 import ai.djl.translate.TranslatorContext;
 import io.github.attentionzoo.app.OutputGuard;
 import io.github.attentionzoo.interop.Npy;
-import io.github.attentionzoo.zoo.ModelMetadata;
+import io.github.attentionzoo.zoo.ModelDirectory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -41,7 +41,7 @@ final class InferCommand implements Callable<Integer> {
         OutputGuard.writableFile(output, "--output");
         OutputGuard.notAnInput(output, "--output", modelDir, input);
         ModelSource source = ModelSource.of(modelDir);
-        int side = source.metadata().inputSize;
+        int side = source.metadata().inputSize();
         long[] shape = Npy.header(input).shape();
         checkShape(shape, input);
         checkSide(shape, input, side, modelDir);
@@ -112,7 +112,7 @@ final class InferCommand implements Callable<Integer> {
         if (shape[2] != side || shape[3] != side) {
             throw new IllegalArgumentException(String.format(Locale.ROOT, "%s: shape %s holds images of %dx%d pixels,"
                     + " but the model in %s takes %dx%d (the input size in its %s); resize them to %dx%d", source,
-                    new Shape(shape), shape[2], shape[3], modelDir, side, side, ModelMetadata.FILE, side, side));
+                    new Shape(shape), shape[2], shape[3], modelDir, side, side, ModelDirectory.METADATA, side, side));
         }
     }
 

@@ -3,15 +3,15 @@ package io.github.attentionzoo.cli;
 import ai.djl.Model;
 import io.github.attentionzoo.interop.ActivationRanges;
 import io.github.attentionzoo.zoo.Architectures;
-import io.github.attentionzoo.zoo.ModelArtifacts;
-import io.github.attentionzoo.zoo.ModelMetadata;
+import io.github.attentionzoo.interop.OnnxFiles;
+import io.github.attentionzoo.zoo.ModelDescription;
+import io.github.attentionzoo.zoo.ModelDirectory;
 import io.github.attentionzoo.zoo.Precision;
 import io.github.attentionzoo.zoo.PretrainedStore;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Option;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 
 /** The {@code --model NAME | --model-dir DIR} choice shared by the commands that run a model. */
@@ -29,6 +29,7 @@ final class ModelSource {
     }
 
     private Path resolved;
+    private ModelDirectory opened;
 
     /** A source for a directory given by another option (infer's --model-dir). */
     static ModelSource of(Path modelDir) {
@@ -67,9 +68,17 @@ final class ModelSource {
         return choice.model != null ? choice.model : choice.modelDir.toString();
     }
 
+    /** The directory, opened (its metadata read) once per command. */
+    ModelDirectory opened() throws IOException {
+        if (opened == null) {
+            opened = ModelDirectory.open(directory());
+        }
+        return opened;
+    }
+
     /** Loads the model for inference on PyTorch. */
     Model load() throws IOException {
-        return ModelArtifacts.load(directory(), null);
+        return opened().load(ModelDirectory.PYTORCH, null);
     }
 
     /**
@@ -81,15 +90,14 @@ final class ModelSource {
         if (!engine.onnx()) {
             return load();
         }
-        Path dir = directory();
-        ModelMetadata metadata = metadata();
-        if (ModelArtifacts.findOnnx(dir, metadata.architecture) == null) {
-            System.err.println("note: " + dir + " has no .onnx; exporting it for this run (export-onnx"
+        ModelDirectory dir = opened();
+        if (!dir.hasOnnx(Precision.FP32)) {
+            System.err.println("note: " + dir.path() + " has no .onnx; exporting it for this run (export-onnx"
                     + " --output FILE.onnx keeps one)");
-            dir = OnnxExports.temporaryDirectory(dir);
+            dir = OnnxFiles.temporaryDirectory(dir, null);
         }
-        Model model = ModelArtifacts.loadOnnx(dir, null, null);
-        String unchecked = model.getProperty(ModelArtifacts.ONNX_UNCHECKED);
+        Model model = dir.load(ModelDirectory.ONNX_RUNTIME, null);
+        String unchecked = model.getProperty(ModelDirectory.ONNX_UNCHECKED);
         if (unchecked != null) {
             System.err.println("note: " + unchecked);
         }
@@ -105,31 +113,25 @@ final class ModelSource {
         if (precision.get(engine) == Precision.FP32) {
             return load(engine);
         }
-        Path dir = directory();
-        ModelMetadata metadata = metadata();
-        String int8 = Precision.INT8.onnxName(metadata.architecture);
-        if (!Files.isRegularFile(dir.resolve(int8))) {
-            Path ranges = dir.resolve(ActivationRanges.FILE);
-            boolean weights;
-            try {
-                weights = ModelArtifacts.findParams(dir, metadata.architecture) != null;
-            } catch (java.nio.file.NoSuchFileException e) {
-                weights = false;
-            }
-            if (!Files.isRegularFile(ranges) || !weights) {
-                throw new IllegalArgumentException("--precision int8: " + dir + " has no " + int8 + (weights
+        ModelDirectory dir = opened();
+        String int8 = Precision.INT8.onnxName(dir.metadata().architecture());
+        if (!dir.hasOnnx(Precision.INT8)) {
+            boolean weights = dir.hasParameters();
+            if (!dir.hasFile(ActivationRanges.FILE) || !weights) {
+                throw new IllegalArgumentException("--precision int8: " + dir.path() + " has no " + int8 + (weights
                         ? " nor " + ActivationRanges.FILE + "; make one with export-serving --engine OnnxRuntime"
                                 + " --precision int8 --calibration-data DIR"
                         : ", and no weights to make one from"));
             }
-            System.err.println("note: " + dir + " has no " + int8 + "; quantizing it for this run from " + ranges);
-            dir = OnnxExports.temporaryDirectory(dir, ActivationRanges.read(ranges));
+            Path ranges = dir.path().resolve(ActivationRanges.FILE);
+            System.err.println("note: " + dir.path() + " has no " + int8 + "; quantizing it for this run from " + ranges);
+            dir = OnnxFiles.temporaryDirectory(dir, ActivationRanges.read(ranges));
         }
-        return ModelArtifacts.loadOnnx(dir, null, null, Precision.INT8);
+        return dir.load(ModelDirectory.ONNX_RUNTIME, null, null, Precision.INT8);
     }
 
-    /** Returns the model's metadata. */
-    ModelMetadata metadata() throws IOException {
-        return ModelMetadata.read(directory());
+    /** Returns the model's metadata, read once per command. */
+    ModelDescription metadata() throws IOException {
+        return opened().metadata();
     }
 }

@@ -6,8 +6,7 @@ import ai.djl.modality.Classifications;
 import ai.djl.modality.cv.Image;
 import io.github.attentionzoo.data.Images;
 import io.github.attentionzoo.zoo.CifarTranslator;
-import io.github.attentionzoo.zoo.CifarTranslatorFactory;
-import io.github.attentionzoo.zoo.ModelMetadata;
+import io.github.attentionzoo.zoo.ModelDescription;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
@@ -33,12 +32,12 @@ final class PredictCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         List<Path> files = Images.expand(images);
-        ModelMetadata metadata = source.metadata();
+        ModelDescription metadata = source.metadata();
         try (Model model = source.load(engine, precision);
                 Predictor<Image, Classifications> predictor = model.newPredictor(
-                        CifarTranslator.build(metadata.inputSize, CifarTranslatorFactory.synset(model), 5))) {
+                        CifarTranslator.build(metadata.inputSize(), source.opened().classNames(), 5))) {
             for (Path file : files) {
-                Image image = Images.read(file, io.github.attentionzoo.io.ImageDecoder.decodeSide(metadata.inputSize));
+                Image image = Images.read(file, io.github.attentionzoo.io.ImageDecoder.decodeSide(metadata.inputSize()));
                 Classifications result = predictor.predict(image);
                 System.out.println(file + ":");
                 for (Classifications.Classification c : result.topK(5)) {

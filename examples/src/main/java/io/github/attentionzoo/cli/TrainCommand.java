@@ -4,7 +4,8 @@ import ai.djl.Model;
 import io.github.attentionzoo.data.CifarSource;
 import io.github.attentionzoo.train.TrainingRun;
 import io.github.attentionzoo.zoo.Architectures;
-import io.github.attentionzoo.zoo.ModelArtifacts;
+import io.github.attentionzoo.zoo.ModelDescription;
+import io.github.attentionzoo.zoo.ModelDirectory;
 import io.github.attentionzoo.zoo.ModelMetadata;
 import io.github.attentionzoo.zoo.Recipe;
 import picocli.CommandLine.Command;
@@ -102,8 +103,9 @@ final class TrainCommand implements Callable<Integer> {
         CifarSource source = CifarSource.resolve(data);
         var train = limit == null ? source.train() : source.train().limit(limit);
         Path out = run.output(model);
+        @SuppressWarnings("deprecation") // TrainingRun fills in the training record of the mutable form.
         ModelMetadata metadata = ModelMetadata.untrained(model);
-        try (Model m = ModelArtifacts.newModel(metadata, null)) {
+        try (Model m = ModelDirectory.newModel(ModelDescription.untrained(model), null)) {
             TrainingRun training = new TrainingRun(m, metadata, recipe, train, source.test(),
                     source.description() + (limit == null ? "" : " (first " + train.size() + " training images)"),
                     out, run.resuming(), run.seed).withOrigin(CommandLines.of(spec), null);

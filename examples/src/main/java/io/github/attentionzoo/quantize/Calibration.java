@@ -13,7 +13,7 @@ import io.github.attentionzoo.interop.ActivationRanges;
 import io.github.attentionzoo.interop.OnnxExport;
 import io.github.attentionzoo.interop.OnnxInt8Export;
 import io.github.attentionzoo.io.AtomicFiles;
-import io.github.attentionzoo.zoo.ModelArtifacts;
+import io.github.attentionzoo.zoo.ModelDirectory;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -64,8 +64,8 @@ public final class Calibration {
         try {
             Files.write(tmp.resolve("calibration.onnx"), calibration.model());
             System.setProperty("ai.djl.onnx.disable_alternative", "true");
-            try (Model model = Model.newInstance("calibration", ModelArtifacts.ONNX_RUNTIME)) {
-                model.load(tmp, "calibration", ModelArtifacts.onnxOptions(Map.of()));
+            try (Model model = Model.newInstance("calibration", ModelDirectory.ONNX_RUNTIME)) {
+                model.load(tmp, "calibration", ModelDirectory.onnxOptions(Map.of()));
                 passes(model, train, chosen, calibration.tensors(), collector);
             } catch (ai.djl.MalformedModelException e) {
                 throw new IOException("ONNX Runtime refused the calibration model: " + e.getMessage(), e);

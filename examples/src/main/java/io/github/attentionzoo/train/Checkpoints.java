@@ -11,7 +11,8 @@ import com.google.gson.JsonParseException;
 import io.github.attentionzoo.io.AtomicFiles;
 import io.github.attentionzoo.io.Messages;
 import io.github.attentionzoo.io.TextFiles;
-import io.github.attentionzoo.zoo.ModelArtifacts;
+import io.github.attentionzoo.zoo.ModelDirectory;
+import io.github.attentionzoo.zoo.Precision;
 import io.github.attentionzoo.zoo.ModelMetadata;
 import io.github.attentionzoo.zoo.Recipe;
 
@@ -108,6 +109,7 @@ public final class Checkpoints {
      * @param synset the class names
      * @throws IOException when writing fails (the previous checkpoint is untouched)
      */
+    @SuppressWarnings("deprecation") // TrainingRun keeps the training record in the mutable form.
     public void save(Model model, NDList optimizerState, State state, ModelMetadata metadata, List<String> synset)
             throws IOException {
         save(model, optimizerState, null, state, metadata, synset);
@@ -126,12 +128,13 @@ public final class Checkpoints {
      * @param synset the class names
      * @throws IOException when writing fails (the previous checkpoint is untouched)
      */
+    @SuppressWarnings("deprecation") // as the overload above
     public void save(Model model, NDList optimizerState, NDList trained, State state, ModelMetadata metadata,
             List<String> synset) throws IOException {
         Path dir = root.resolve(String.format(Locale.ROOT, "epoch-%04d", state.epoch));
         AtomicFiles.writeDirectory(dir, tmp -> {
             model.save(tmp, metadata.architecture);
-            ModelArtifacts.writeDescription(tmp, metadata, synset);
+            ModelDirectory.writeDescription(tmp, metadata.toDescription(), synset, ModelDirectory.PYTORCH, Precision.FP32);
             try (BufferedOutputStream out = new BufferedOutputStream(
                     Files.newOutputStream(tmp.resolve(OPTIMIZER)))) {
                 optimizerState.encode(out);
@@ -193,7 +196,7 @@ public final class Checkpoints {
             State state = readState(dir);
             state.recipe();
             if (!Files.exists(dir.resolve(LEGACY_PARAMS))) {
-                ModelArtifacts.load(dir, null).close();
+                ModelDirectory.open(dir).load(ModelDirectory.PYTORCH, null).close();
             }
             readOptimizerState(dir, scratch).close();
             if (state.recipe().ema() > 0) {
@@ -271,7 +274,7 @@ public final class Checkpoints {
     public static void loadParameters(Path dir, Model model) throws IOException {
         Path legacy = dir.resolve(LEGACY_PARAMS);
         if (!Files.exists(legacy)) {
-            ModelArtifacts.loadParameters(model, dir, ModelMetadata.read(dir));
+            ModelDirectory.open(dir).loadParameters(model);
             return;
         }
         try (DataInputStream in = new DataInputStream(new BufferedInputStream(Files.newInputStream(legacy)))) {

@@ -1,12 +1,10 @@
 package io.github.attentionzoo.train;
 
 import ai.djl.Model;
-import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
 import ai.djl.util.Pair;
-import ai.djl.util.PairList;
-import io.github.attentionzoo.zoo.ModelArtifacts;
-import io.github.attentionzoo.zoo.ModelMetadata;
+import io.github.attentionzoo.zoo.ModelDescription;
+import io.github.attentionzoo.zoo.ModelDirectory;
 import io.github.attentionzoo.zoo.Recipe;
 
 import java.io.IOException;
@@ -27,10 +25,10 @@ public final class FineTuning {
     public static final float BACKBONE_LR_SCALE = 0.1f;
 
     private final Model model;
-    private final ModelMetadata metadata;
+    private final ModelDescription metadata;
     private final Set<String> head;
 
-    private FineTuning(Model model, ModelMetadata metadata, Set<String> head) {
+    private FineTuning(Model model, ModelDescription metadata, Set<String> head) {
         this.model = model;
         this.metadata = metadata;
         this.head = head;
@@ -45,26 +43,23 @@ public final class FineTuning {
      * @throws IOException when the directory cannot be loaded
      */
     public static FineTuning load(Path dir, int numClasses) throws IOException {
-        Model pretrained = ModelArtifacts.load(dir, null);
-        ModelMetadata metadata = ModelMetadata.read(dir);
-        if (metadata.numClasses() == numClasses) {
-            return new FineTuning(pretrained, metadata, headNames(pretrained.getBlock()));
-        }
-        try (pretrained) {
-            metadata.options.put("num_classes", Integer.toString(numClasses));
-            Model model = ModelArtifacts.newModel(metadata, null);
-            ModelArtifacts.initialize(model, metadata.inputSize);
-            PairList<String, Parameter> from = pretrained.getBlock().getParameters();
-            PairList<String, Parameter> to = model.getBlock().getParameters();
-            Set<String> head = headNames(model.getBlock());
-            for (int i = 0; i < to.size(); i++) {
-                String name = to.get(i).getKey();
-                if (!head.contains(name)) {
-                    ModelArtifacts.assign(to.get(i).getValue().getArray(), from.get(name).getArray().toFloatArray());
-                }
-            }
-            return new FineTuning(model, metadata, head);
-        }
+        return load(ModelDirectory.open(dir), numClasses);
+    }
+
+    /**
+     * Loads an opened model directory for fine-tuning to {@code numClasses} classes: its network is
+     * built once, for {@code numClasses}; a new classifier starts afresh and every other parameter
+     * is read from the directory straight into it.
+     *
+     * @param dir the pretrained model directory
+     * @param numClasses the classes of the new task
+     * @return the prepared model
+     * @throws IOException when the directory cannot be loaded
+     */
+    public static FineTuning load(ModelDirectory dir, int numClasses) throws IOException {
+        Pair<Model, ModelDescription> loaded = dir.loadWithClasses(numClasses, null);
+        Model model = loaded.getKey();
+        return new FineTuning(model, loaded.getValue(), ModelDirectory.headNames(model.getBlock()));
     }
 
     /** Fine-tuning needs at least this many optimizer steps to move a pretrained network. */
@@ -97,18 +92,6 @@ public final class FineTuning {
                 .labelSmoothing(0f).cutout(0).build();
     }
 
-    /** The head is the network's last block (the classifier of every zoo architecture). */
-    private static Set<String> headNames(Block block) {
-        Set<String> names = new HashSet<>();
-        String last = block.getChildren().keys().get(block.getChildren().size() - 1);
-        for (Pair<String, Parameter> p : block.getParameters()) {
-            if (p.getKey().startsWith(last + "_")) {
-                names.add(p.getKey());
-            }
-        }
-        return names;
-    }
-
     /**
      * Returns the model (its own block, weights loaded).
      *
@@ -119,12 +102,23 @@ public final class FineTuning {
     }
 
     /**
-     * Returns the metadata of the model being tuned.
+     * Returns what the model being tuned is (its class count the new task's).
+     *
+     * @return the description
+     */
+    public ModelDescription description() {
+        return metadata;
+    }
+
+    /**
+     * Returns the metadata of the model being tuned, in its mutable form.
      *
      * @return the metadata
+     * @deprecated use {@link #description()}
      */
-    public ModelMetadata metadata() {
-        return metadata;
+    @Deprecated
+    public io.github.attentionzoo.zoo.ModelMetadata metadata() {
+        return io.github.attentionzoo.zoo.ModelMetadata.of(metadata);
     }
 
     /**

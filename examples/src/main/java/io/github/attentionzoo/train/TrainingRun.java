@@ -28,7 +28,7 @@ import io.github.attentionzoo.blockkinds.BlockKinds;
 import io.github.attentionzoo.io.AtomicFiles;
 import io.github.attentionzoo.nn.SqueezeExcitation;
 import io.github.attentionzoo.zoo.CifarTranslator;
-import io.github.attentionzoo.zoo.ModelArtifacts;
+import io.github.attentionzoo.zoo.ModelDirectory;
 import io.github.attentionzoo.zoo.ModelMetadata;
 import io.github.attentionzoo.zoo.Recipe;
 
@@ -55,6 +55,7 @@ import java.util.function.Consumer;
  * <p>The run owns its output directory while it runs ({@link OutputLock}): a second run into the
  * same directory is refused rather than allowed to replace this one's results.
  */
+@SuppressWarnings("deprecation") // its public constructor and record keep the mutable ModelMetadata
 public final class TrainingRun {
 
     /** What a run writes into its output directory. */
@@ -248,7 +249,7 @@ public final class TrainingRun {
             started = true;
             trainEpochs(state, from, checkpoints, stepsPerEpoch);
             if (!state.history.isEmpty()) {
-                ModelArtifacts.save(model, output.resolve("model"), record(state), classNames());
+                ModelDirectory.write(model, output.resolve("model"), record(state).toDescription(), classNames());
             }
             return state;
         } finally {

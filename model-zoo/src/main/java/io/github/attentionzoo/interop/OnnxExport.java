@@ -114,6 +114,7 @@ public final class OnnxExport {
      * @param classNames the class names, in output order
      * @return the metadata, in a stable order
      */
+    @SuppressWarnings("deprecation") // takes the deprecated ModelMetadata until its entry points change
     public static Map<String, String> metadata(ModelMetadata metadata, List<String> classNames) {
         Map<String, String> m = metadata(metadata.architecture, classNames, metadata.inputSize);
         if (metadata.options != null && !metadata.options.isEmpty()) {
@@ -142,6 +143,7 @@ public final class OnnxExport {
      * @return the metadata, in a stable order
      * @throws IllegalArgumentException when the model does not say which architecture it is
      */
+    @SuppressWarnings("deprecation") // takes the deprecated ModelMetadata until its entry points change
     public static Map<String, String> metadata(Model model) {
         List<String> classes = CifarTranslatorFactory.synset(model);
         Path dir = model.getModelPath();

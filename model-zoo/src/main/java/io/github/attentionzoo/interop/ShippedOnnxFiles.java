@@ -1,12 +1,10 @@
 package io.github.attentionzoo.interop;
 
 import ai.djl.Model;
-import ai.djl.ndarray.types.Shape;
 import io.github.attentionzoo.zoo.Architectures;
-import io.github.attentionzoo.zoo.CifarTranslatorFactory;
-import io.github.attentionzoo.zoo.ModelArtifacts;
-import io.github.attentionzoo.zoo.ModelMetadata;
+import io.github.attentionzoo.zoo.ModelDirectory;
 import io.github.attentionzoo.zoo.Precision;
+import io.github.attentionzoo.zoo.PretrainedStore;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -17,6 +15,7 @@ import java.nio.file.Path;
  * build runs it after compiling, so the ONNX files in the jar are made from the shipped weights and
  * never kept as a second source of truth. Where a model's calibration ranges ({@value
  * ActivationRanges#FILE}) ship beside its weights, its int8 file {@code NAME-int8.onnx} is made too.
+ * Last, it stamps the files ({@link PretrainedStore#writeStamps}), so that no start hashes them.
  */
 public final class ShippedOnnxFiles {
 
@@ -35,28 +34,26 @@ public final class ShippedOnnxFiles {
         }
         Path root = Path.of(args[0]);
         for (String name : Architectures.names()) {
-            Path dir = root.resolve(name);
-            if (!Files.isRegularFile(dir.resolve(ModelMetadata.FILE))) {
+            Path path = root.resolve(name);
+            if (!Files.isRegularFile(path.resolve(ModelDirectory.METADATA))) {
                 continue;
             }
             long t0 = System.nanoTime();
-            ModelMetadata metadata = ModelMetadata.read(dir);
-            try (Model model = ModelArtifacts.load(dir, null)) {
-                Path out = dir.resolve(name + ".onnx");
-                OnnxExport.write(model.getBlock(), new Shape(3, metadata.inputSize, metadata.inputSize),
-                        OnnxExport.metadata(metadata, CifarTranslatorFactory.synset(model)), out);
+            ModelDirectory dir = ModelDirectory.open(path);
+            try (Model model = dir.load(ModelDirectory.PYTORCH, null)) {
+                Path out = path.resolve(Precision.FP32.onnxName(name));
+                OnnxFiles.export(dir, model, null, out);
                 System.out.printf(java.util.Locale.ROOT, "%s: %,d bytes in %d ms%n", out, Files.size(out), (System.nanoTime() - t0) / 1_000_000);
-                Path ranges = dir.resolve(ActivationRanges.FILE);
+                Path ranges = path.resolve(ActivationRanges.FILE);
                 if (Files.isRegularFile(ranges)) {
                     long t1 = System.nanoTime();
-                    Path int8 = dir.resolve(Precision.INT8.onnxName(name));
-                    OnnxInt8Export.write(model.getBlock(), new Shape(3, metadata.inputSize, metadata.inputSize),
-                            OnnxExport.metadata(metadata, CifarTranslatorFactory.synset(model)),
-                            ActivationRanges.read(ranges), int8);
+                    Path int8 = path.resolve(Precision.INT8.onnxName(name));
+                    OnnxFiles.export(dir, model, ActivationRanges.read(ranges), int8);
                     System.out.printf(java.util.Locale.ROOT, "%s: %,d bytes in %d ms%n", int8, Files.size(int8),
                             (System.nanoTime() - t1) / 1_000_000);
                 }
             }
+            PretrainedStore.writeStamps(path, name);
         }
     }
 }

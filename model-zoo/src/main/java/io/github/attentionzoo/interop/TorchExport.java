@@ -7,7 +7,7 @@ import ai.djl.nn.Parameter;
 import ai.djl.util.PairList;
 import io.github.attentionzoo.io.AtomicFiles;
 import io.github.attentionzoo.zoo.Architectures;
-import io.github.attentionzoo.zoo.ModelMetadata;
+import io.github.attentionzoo.zoo.ModelDescription;
 
 import java.io.IOException;
 import java.nio.file.Path;
@@ -28,8 +28,8 @@ public final class TorchExport {
      * @throws IOException naming {@code output} when it cannot be written
      * @throws IllegalArgumentException when the architecture has no PyTorch twin
      */
-    public static int write(Model model, ModelMetadata metadata, Path output) throws IOException {
-        List<String> names = Architectures.torchLayouts(metadata.architecture, metadata.options).get(0);
+    public static int write(Model model, ModelDescription metadata, Path output) throws IOException {
+        List<String> names = Architectures.torchLayouts(metadata.architecture(), metadata.options()).get(0);
         PairList<String, Parameter> params = model.getBlock().getParameters();
         NDList tensors = new NDList(names.size());
         for (int i = 0; i < names.size(); i++) {
@@ -43,5 +43,21 @@ public final class TorchExport {
             tensors.close();
         }
         return names.size();
+    }
+
+    /**
+     * Writes the parameters of a loaded model, atomically.
+     *
+     * @param model the model, loaded from a model directory
+     * @param metadata its metadata (architecture and options give the names)
+     * @param output the {@code .npz} file
+     * @return the number of tensors written
+     * @throws IOException naming {@code output} when it cannot be written
+     * @deprecated use {@link #write(Model, ModelDescription, Path)}
+     */
+    @Deprecated
+    public static int write(Model model, io.github.attentionzoo.zoo.ModelMetadata metadata, Path output)
+            throws IOException {
+        return write(model, metadata.toDescription(), output);
     }
 }

@@ -6,15 +6,17 @@ import ai.djl.ndarray.NDManager;
 import io.github.attentionzoo.nn.SqueezeExcitation;
 import io.github.attentionzoo.zoo.Architectures;
 import io.github.attentionzoo.zoo.CifarTranslatorFactory;
-import io.github.attentionzoo.zoo.ModelArtifacts;
-import io.github.attentionzoo.zoo.ModelMetadata;
+import io.github.attentionzoo.zoo.ModelDescription;
+import io.github.attentionzoo.zoo.ModelDirectory;
 import io.github.attentionzoo.zoo.arch.TorchNames.SeNames;
 
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Collection;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -67,15 +69,16 @@ public final class TorchImport {
             Architectures.Spec spec = Architectures.spec(architecture);
             NDArray fc = dict.get("fc.weight");
             int classes = numClasses != null ? numClasses : fc != null ? (int) fc.getShape().get(0) : spec.defaultClasses();
-            ModelMetadata metadata = ModelMetadata.untrained(architecture);
-            metadata.options.put("num_classes", Integer.toString(classes));
-            inferSe(dict, metadata);
-            metadata.provenance = "imported from PyTorch state_dict " + stateDict.getFileName();
-            List<String> names = closest(Architectures.torchLayouts(architecture, metadata.options), dict.names());
-            try (Model m = ModelArtifacts.newModel(metadata, null)) {
-                ModelArtifacts.initialize(m, metadata.inputSize);
+            Map<String, String> options = new LinkedHashMap<>();
+            options.put("num_classes", Integer.toString(classes));
+            inferSe(dict, options);
+            ModelDescription metadata = ModelDescription.untrained(architecture, options)
+                    .withProvenance("imported from PyTorch state_dict " + stateDict.getFileName());
+            List<String> names = closest(Architectures.torchLayouts(architecture, metadata.options()), dict.names());
+            try (Model m = ModelDirectory.newModel(metadata, null)) {
+                ModelDirectory.initialize(m, metadata.inputSize());
                 dict.loadInto(m.getBlock(), names);
-                ModelArtifacts.save(m, output, metadata, CifarTranslatorFactory.synset(m));
+                ModelDirectory.write(m, output, metadata, CifarTranslatorFactory.synset(m));
             }
             return names.size();
         }
@@ -105,7 +108,7 @@ public final class TorchImport {
     }
 
     /** Reads the SE widths off the state dict, so senet.pytorch's C // r layout loads as is. */
-    private void inferSe(TorchStateDict dict, ModelMetadata metadata) {
+    private void inferSe(TorchStateDict dict, Map<String, String> options) {
         int narrowC = Integer.MAX_VALUE;
         int narrowH = 0;
         int wideC = 0;
@@ -129,8 +132,8 @@ public final class TorchImport {
         int r = reduction != null ? reduction
                 : ratioVisible ? Math.max(1, wideC / wideH) : SqueezeExcitation.DEFAULT_REDUCTION;
         int m = seMinHidden != null ? seMinHidden : narrowH > narrowC / r ? narrowH : 1;
-        metadata.options.put("reduction", Integer.toString(r));
-        metadata.options.put("se_min_hidden", Integer.toString(m));
+        options.put("reduction", Integer.toString(r));
+        options.put("se_min_hidden", Integer.toString(m));
     }
 
     /** Whether a tensor is the first linear layer of an SE module, in any of the layouts import reads. */

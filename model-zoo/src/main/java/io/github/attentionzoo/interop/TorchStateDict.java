@@ -7,7 +7,6 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
 import ai.djl.util.PairList;
-import io.github.attentionzoo.zoo.ModelArtifacts;
 
 import java.io.BufferedInputStream;
 import java.io.IOException;
@@ -156,7 +155,11 @@ public final class TorchStateDict {
             throw new IllegalArgumentException(source + ": " + String.join("; ", problems));
         }
         for (int i = 0; i < torchNames.size(); i++) {
-            ModelArtifacts.assign(params.get(i).getValue().getArray(), values.get(i));
+            NDArray target = params.get(i).getValue().getArray();
+            // An indexed assignment: DJL 0.35.1's NDArray.set(Buffer) prints libtorch's AutoNonVariableTypeMode warning.
+            try (NDArray v = target.getManager().create(values.get(i), target.getShape())) {
+                target.set(new ai.djl.ndarray.index.NDIndex("..."), v);
+            }
         }
     }
 }

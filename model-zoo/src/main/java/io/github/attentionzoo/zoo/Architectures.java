@@ -91,6 +91,9 @@ public final class Architectures {
     /** The largest class count a head may have: sizes read from files are bounded before anything is built. */
     public static final int MAX_CLASSES = 100_000;
 
+    /** Networks built by this JVM: read by the tests that count them. */
+    static final java.util.concurrent.atomic.AtomicInteger BUILDS = new java.util.concurrent.atomic.AtomicInteger();
+
     /** The Selective Kernel branches of the zoo's SK-ResNets: a 3×3 and a dilated 3×3 that sees 5×5. */
     private static final int[] SK_KERNELS = {3, 5};
 
@@ -292,6 +295,7 @@ public final class Architectures {
      * @return the network
      */
     public static Block build(String name, Map<String, ?> arguments) {
+        BUILDS.incrementAndGet();
         Block block = spec(name).factory().apply(options(name, arguments));
         // He initialisation, so an untrained model initializes on its own, outside any trainer.
         block.setInitializer(new XavierInitializer(XavierInitializer.RandomType.GAUSSIAN,

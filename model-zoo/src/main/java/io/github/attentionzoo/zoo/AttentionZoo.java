@@ -32,7 +32,7 @@ public class AttentionZoo extends ModelZoo {
     /** {@inheritDoc} */
     @Override
     public Set<String> getSupportedEngines() {
-        return Set.of(ModelArtifacts.PYTORCH, ModelArtifacts.ONNX_RUNTIME);
+        return Set.of(ModelDirectory.PYTORCH, ModelDirectory.ONNX_RUNTIME);
     }
 
     /**

@@ -6,7 +6,6 @@ import ai.djl.modality.cv.Image;
 import ai.djl.modality.cv.translator.ImageClassificationTranslatorFactory;
 import ai.djl.translate.Translator;
 import io.github.attentionzoo.engine.EngineSetup;
-import io.github.attentionzoo.io.TextFiles;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -31,7 +30,7 @@ public class CifarTranslatorFactory extends ImageClassificationTranslatorFactory
         // The one hook of ours on every load, DJL's own included (djl:// URLs, DJL Serving).
         EngineSetup.prepare(model.getNDManager().getEngine());
         describeFromDirectory(model);
-        int size = Architectures.intArg(arguments, "input_size", inputSize(model), ModelMetadata.MAX_INPUT_SIZE);
+        int size = Architectures.intArg(arguments, "input_size", inputSize(model), ModelDescription.MAX_INPUT_SIZE);
         int topK = Architectures.intArg(arguments, "topK", 5, Architectures.MAX_CLASSES);
         return CifarTranslator.build(size, synset(model), topK, FlipAveraging.requested(arguments));
     }
@@ -40,21 +39,21 @@ public class CifarTranslatorFactory extends ImageClassificationTranslatorFactory
      * Gives a model that DJL loaded by itself (DJL Serving, or Criteria on ONNX Runtime, where no
      * block factory of ours runs) the input size and class count its directory's metadata states;
      * on ONNX Runtime, the {@code .onnx} is first checked to be the model that metadata describes,
-     * as {@link ModelArtifacts#loadOnnx} checks it.
+     * as {@link ModelDirectory#load} checks it.
      */
     private static void describeFromDirectory(Model model) {
         Path dir = model.getModelPath();
         if (model.getProperty("attentionzoo.input_size") == null && dir != null
-                && Files.isRegularFile(dir.resolve(ModelMetadata.FILE))) {
+                && Files.isRegularFile(dir.resolve(ModelDirectory.METADATA))) {
             try {
-                ModelMetadata metadata = ModelMetadata.read(dir);
-                if (ModelArtifacts.ONNX_RUNTIME.equals(model.getNDManager().getEngine().getEngineName())) {
-                    Path onnx = ModelArtifacts.findOnnx(dir, metadata.architecture);
+                ModelDirectory opened = ModelDirectory.open(dir);
+                if (ModelDirectory.ONNX_RUNTIME.equals(model.getNDManager().getEngine().getEngineName())) {
+                    Path onnx = opened.onnxFile(Precision.FP32);
                     if (onnx != null) {
-                        ModelArtifacts.checkOnnx(model, onnx, metadata);
+                        ModelDirectory.checkOnnx(model, onnx, opened.metadata());
                     }
                 }
-                ModelArtifacts.describe(model, metadata);
+                ModelDirectory.describe(model, opened.metadata());
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
@@ -76,28 +75,9 @@ public class CifarTranslatorFactory extends ImageClassificationTranslatorFactory
     public static List<String> synset(Model model) {
         Path dir = model.getModelPath();
         String classes = model.getProperty("attentionzoo.num_classes");
-        if (dir != null && Files.exists(dir.resolve(ModelArtifacts.SYNSET))) {
-            Path file = dir.resolve(ModelArtifacts.SYNSET);
-            List<String> names;
-            try {
-                names = TextFiles.readLines(file).stream().map(String::trim).filter(s -> !s.isEmpty()).toList();
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-            java.util.Set<String> seen = new java.util.HashSet<>();
-            for (String n : names) {
-                if (!seen.add(n)) {
-                    // One output would be reported under another's name.
-                    throw new IllegalArgumentException(file + ": class name '" + n + "' appears more than once;"
-                            + " give each class its own name");
-                }
-            }
-            if (classes != null && names.size() != Integer.parseInt(classes)) {
-                // Fewer names would drop classes from every answer, more would name classes that do not exist.
-                throw new IllegalArgumentException(file + ": " + names.size() + " class names, but the model has "
-                        + classes + " outputs; give one name per line for each class");
-            }
-            return names;
+        Path file = dir == null ? null : dir.resolve(ModelDirectory.SYNSET);
+        if (file != null && Files.exists(file)) {
+            return ModelDirectory.readClassNames(file, classes == null ? -1 : Integer.parseInt(classes));
         }
         return CifarTranslator.defaultSynset(classes == null ? 10 : Integer.parseInt(classes));
     }

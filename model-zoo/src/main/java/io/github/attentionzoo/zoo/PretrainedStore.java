@@ -36,6 +36,8 @@ public final class PretrainedStore {
     private static final String RANGES = "int8-ranges.txt";
     /** The stamp of the int8 files in an installed directory, beside the weights' own. */
     private static final String INT8_STAMP = ".attentionzoo-int8";
+    /** The stamp of the weights and float ONNX file, in an installed directory and in the jar. */
+    private static final String WEIGHTS_STAMP = ".attentionzoo-weights";
 
     private static final Logger LOGGER = LoggerFactory.getLogger(PretrainedStore.class);
     /** Far in the future, so that DJL's remote-repository cache never asks the network about our models. */
@@ -93,19 +95,85 @@ public final class PretrainedStore {
     }
 
     /**
+     * Returns what a model's shipped weights are (recipe, epochs, accuracy), or null.
+     *
+     * @param name the model's name
+     * @return the description, or null when no weights ship
+     * @throws IOException when the shipped metadata is unreadable
+     */
+    public static ModelDescription shippedDescription(String name) throws IOException {
+        URL url = resource(name, ModelDirectory.METADATA);
+        if (url == null || !hasWeights(name)) {
+            return null;
+        }
+        try (InputStream in = url.openStream()) {
+            return ModelDescription.parse(new String(in.readAllBytes(), StandardCharsets.UTF_8), url.toString());
+        }
+    }
+
+    /**
      * Returns the metadata of a model's shipped weights (recipe, epochs, accuracy), or null.
      *
      * @param name the model's name
      * @return the metadata or null when no weights ship
      * @throws IOException when the shipped metadata is unreadable
+     * @deprecated use {@link #shippedDescription}
      */
+    @Deprecated
     public static ModelMetadata shippedMetadata(String name) throws IOException {
-        URL url = resource(name, ModelMetadata.FILE);
-        if (url == null || !hasWeights(name)) {
+        ModelDescription d = shippedDescription(name);
+        return d == null ? null : ModelMetadata.of(d);
+    }
+
+    /**
+     * Writes, beside each shipped model's files in a build's resource directory, the stamps that
+     * {@link #install} compares with an installed copy: the build hashes the weights once, and no
+     * start hashes them again.
+     *
+     * @param dir the model's resource directory ({@code NAME/NAME-0000.params}, its {@code .onnx} files)
+     * @param name the model's name
+     * @throws IOException when a file cannot be read or a stamp written
+     */
+    public static void writeStamps(Path dir, String name) throws IOException {
+        byte[] onnx = readIfPresent(dir.resolve(onnxName(name)));
+        Files.writeString(dir.resolve(WEIGHTS_STAMP), stamp(Files.readAllBytes(dir.resolve(paramsName(name))), onnx));
+        byte[] int8 = readIfPresent(dir.resolve(Precision.INT8.onnxName(name)));
+        Files.deleteIfExists(dir.resolve(INT8_STAMP));
+        if (int8 != null) {
+            Files.writeString(dir.resolve(INT8_STAMP), int8Stamp(int8, readIfPresent(dir.resolve(RANGES))));
+        }
+    }
+
+    private static byte[] readIfPresent(Path file) throws IOException {
+        return Files.isRegularFile(file) ? Files.readAllBytes(file) : null;
+    }
+
+    private static String stamp(byte[] params, byte[] onnx) {
+        return sha256(params) + (onnx == null ? "" : " onnx " + sha256(onnx));
+    }
+
+    private static String int8Stamp(byte[] int8, byte[] ranges) {
+        return sha256(int8) + (ranges == null ? "" : " ranges " + sha256(ranges));
+    }
+
+    /** A stamp the build wrote into the jar, or null (classes not built by Maven). */
+    private static String builtStamp(String name, String file) throws IOException {
+        URL url = resource(name, file);
+        if (url == null) {
             return null;
         }
         try (InputStream in = url.openStream()) {
-            return ModelMetadata.parse(new String(in.readAllBytes(), StandardCharsets.UTF_8), url.toString());
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+    }
+
+    private static byte[] bytes(String name, String file) throws IOException {
+        URL url = resource(name, file);
+        if (url == null) {
+            return null;
+        }
+        try (InputStream in = url.openStream()) {
+            return in.readAllBytes();
         }
     }
 
@@ -123,58 +191,38 @@ public final class PretrainedStore {
     public static synchronized Path install(String name) throws IOException {
         Architectures.spec(name);
         Path dir = cacheRoot().resolve(name).resolve(VERSION);
-        // Hashing the weights once per JVM is enough: the jar cannot change under a running process.
-        if (dir.equals(INSTALLED.get(name)) && Files.isRegularFile(dir.resolve(".attentionzoo-weights"))) {
+        if (dir.equals(INSTALLED.get(name)) && Files.isRegularFile(dir.resolve(WEIGHTS_STAMP))) {
             return dir;
         }
-        byte[] params = null;
-        byte[] onnx = null;
-        byte[] int8 = null;
-        byte[] ranges = null;
-        ModelMetadata metadata = shippedMetadata(name);
-        if (metadata != null) {
-            try (InputStream in = resource(name, paramsName(name)).openStream()) {
-                params = in.readAllBytes();
-            }
-            URL onnxUrl = resource(name, onnxName(name));
-            if (onnxUrl != null) {
-                try (InputStream in = onnxUrl.openStream()) {
-                    onnx = in.readAllBytes();
-                }
-            }
-            URL int8Url = resource(name, Precision.INT8.onnxName(name));
-            if (int8Url != null) {
-                try (InputStream in = int8Url.openStream()) {
-                    int8 = in.readAllBytes();
-                }
-            }
-            URL rangesUrl = resource(name, RANGES);
-            if (rangesUrl != null) {
-                try (InputStream in = rangesUrl.openStream()) {
-                    ranges = in.readAllBytes();
-                }
-            }
-        } else {
-            metadata = ModelMetadata.untrained(name);
+        boolean shipped = hasWeights(name) && resource(name, ModelDirectory.METADATA) != null;
+        // The build stamped the shipped files (writeStamps); without its stamps they are hashed here.
+        String stamp = !shipped ? "untrained" : builtStamp(name, WEIGHTS_STAMP);
+        if (stamp == null) {
+            stamp = stamp(bytes(name, paramsName(name)), bytes(name, onnxName(name)));
         }
-        String stamp = params == null ? "untrained" : sha256(params) + (onnx == null ? "" : " onnx " + sha256(onnx));
         // The int8 files carry their own stamp, so that the float install stays what a zoo version
         // without int8 writes too: two versions sharing this cache then never rewrite it in turn.
-        String int8Stamp = int8 == null ? null : sha256(int8) + (ranges == null ? "" : " ranges " + sha256(ranges));
-        Path stampFile = dir.resolve(".attentionzoo-weights");
+        boolean hasInt8 = shipped && resource(name, Precision.INT8.onnxName(name)) != null;
+        String int8Stamp = !hasInt8 ? null : builtStamp(name, INT8_STAMP);
+        if (hasInt8 && int8Stamp == null) {
+            int8Stamp = int8Stamp(bytes(name, Precision.INT8.onnxName(name)), bytes(name, RANGES));
+        }
+        Path stampFile = dir.resolve(WEIGHTS_STAMP);
         if (Files.isRegularFile(stampFile) && Files.readString(stampFile).equals(stamp)) {
             if (int8Stamp != null) {
-                addInt8(dir, name, int8, ranges, int8Stamp);
+                addInt8(dir, name, int8Stamp);
             }
             writeRepositoryMetadata(name);
             INSTALLED.put(name, dir);
             return dir;
         }
-        final byte[] weights = params;
-        final byte[] graph = onnx;
-        final byte[] quantized = int8;
-        final byte[] calibration = ranges;
-        final ModelMetadata md = metadata;
+        final byte[] weights = shipped ? bytes(name, paramsName(name)) : null;
+        final byte[] graph = shipped ? bytes(name, onnxName(name)) : null;
+        final byte[] quantized = hasInt8 ? bytes(name, Precision.INT8.onnxName(name)) : null;
+        final byte[] calibration = shipped ? bytes(name, RANGES) : null;
+        final ModelDescription md = shipped ? shippedDescription(name) : ModelDescription.untrained(name);
+        final String weightsStamp = stamp;
+        final String quantizedStamp = int8Stamp;
         AtomicFiles.writeDirectory(dir, tmp -> {
             if (weights != null) {
                 Files.write(tmp.resolve(paramsName(name)), weights);
@@ -188,10 +236,10 @@ public final class PretrainedStore {
             if (calibration != null) {
                 Files.write(tmp.resolve(RANGES), calibration);
             }
-            ModelArtifacts.writeDescription(tmp, md, CifarTranslator.CLASSES);
-            Files.writeString(tmp.resolve(".attentionzoo-weights"), stamp);
-            if (int8Stamp != null) {
-                Files.writeString(tmp.resolve(INT8_STAMP), int8Stamp);
+            ModelDirectory.writeDescription(tmp, md, CifarTranslator.CLASSES, ModelDirectory.PYTORCH, Precision.FP32);
+            Files.writeString(tmp.resolve(WEIGHTS_STAMP), weightsStamp);
+            if (quantizedStamp != null) {
+                Files.writeString(tmp.resolve(INT8_STAMP), quantizedStamp);
             }
         });
         INSTALLED.put(name, dir);
@@ -200,12 +248,14 @@ public final class PretrainedStore {
     }
 
     /** Adds or replaces the int8 file and its ranges in an installed directory, each atomically. */
-    private static void addInt8(Path dir, String name, byte[] int8, byte[] ranges, String int8Stamp) throws IOException {
+    private static void addInt8(Path dir, String name, String int8Stamp) throws IOException {
         Path stamp = dir.resolve(INT8_STAMP);
         Path file = dir.resolve(Precision.INT8.onnxName(name));
         if (Files.isRegularFile(stamp) && Files.isRegularFile(file) && Files.readString(stamp).equals(int8Stamp)) {
             return;
         }
+        byte[] int8 = bytes(name, Precision.INT8.onnxName(name));
+        byte[] ranges = bytes(name, RANGES);
         AtomicFiles.write(file, out -> out.write(int8));
         if (ranges != null) {
             AtomicFiles.write(dir.resolve(RANGES), out -> out.write(ranges));

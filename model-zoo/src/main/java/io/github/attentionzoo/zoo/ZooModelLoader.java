@@ -116,13 +116,13 @@ public class ZooModelLoader implements ModelLoader {
         if (criteria.getArguments() != null) {
             arguments.putAll(criteria.getArguments());
         }
-        String engine = criteria.getEngine() == null ? ModelArtifacts.PYTORCH : criteria.getEngine();
+        String engine = criteria.getEngine() == null ? ModelDirectory.PYTORCH : criteria.getEngine();
         Precision precision = precision(criteria);
-        if (precision == Precision.INT8 && !engine.equals(ModelArtifacts.ONNX_RUNTIME)) {
+        if (precision == Precision.INT8 && !engine.equals(ModelDirectory.ONNX_RUNTIME)) {
             throw new ModelNotFoundException("'" + name + "' runs in int8 on OnnxRuntime only: add optEngine(\"OnnxRuntime\")");
         }
         Model model;
-        if (engine.equals(ModelArtifacts.ONNX_RUNTIME)) {
+        if (engine.equals(ModelDirectory.ONNX_RUNTIME)) {
             if (!wantsPretrained(criteria) || !PretrainedStore.hasWeights(name)) {
                 throw new ModelNotFoundException("OnnxRuntime runs the zoo's shipped models and exported model"
                         + " directories; '" + name + "' " + (PretrainedStore.hasWeights(name) ? "untrained" : "ships no"
@@ -135,11 +135,12 @@ public class ZooModelLoader implements ModelLoader {
             // Not a session option: ONNX Runtime would refuse it.
             options.remove(Precision.KEY);
             Path dir = PretrainedStore.install(name);
-            if (precision == Precision.INT8 && !java.nio.file.Files.isRegularFile(dir.resolve(precision.onnxName(name)))) {
+            ModelDirectory opened = ModelDirectory.open(dir);
+            if (precision == Precision.INT8 && !opened.hasOnnx(precision)) {
                 throw new ModelNotFoundException("no int8 model ships for '" + name + "'");
             }
-            model = ModelArtifacts.loadOnnx(dir, criteria.getDevice(), options, precision);
-        } else if (!engine.equals(ModelArtifacts.PYTORCH)) {
+            model = opened.load(ModelDirectory.ONNX_RUNTIME, criteria.getDevice(), options, precision);
+        } else if (!engine.equals(ModelDirectory.PYTORCH)) {
             throw new ModelNotFoundException("attentionzoo models run on PyTorch or OnnxRuntime, not " + engine);
         } else if (wantsPretrained(criteria)) {
             if (!PretrainedStore.hasWeights(name)) {
@@ -147,16 +148,17 @@ public class ZooModelLoader implements ModelLoader {
                         + "' yet; load it untrained with optOption(\"pretrained\", \"false\") and train it");
             }
             Path dir = PretrainedStore.install(name);
-            model = ModelArtifacts.load(dir, criteria.getDevice());
+            model = ModelDirectory.open(dir).load(ModelDirectory.PYTORCH, criteria.getDevice());
         } else {
-            ModelMetadata metadata = ModelMetadata.untrained(name);
+            Map<String, String> options = new java.util.LinkedHashMap<>();
             for (String key : new String[] {"num_classes", "reduction", "se_min_hidden"}) {
                 if (arguments.get(key) != null) {
-                    metadata.options.put(key, arguments.get(key).toString());
+                    options.put(key, arguments.get(key).toString());
                 }
             }
-            model = ModelArtifacts.newModel(metadata, criteria.getDevice());
-            ModelArtifacts.initialize(model, metadata.inputSize);
+            ModelDescription metadata = ModelDescription.untrained(name, options);
+            model = ModelDirectory.newModel(metadata, criteria.getDevice());
+            ModelDirectory.initialize(model, metadata.inputSize());
         }
         try {
             Translator<I, O> translator = factory.newInstance(

@@ -1,12 +1,13 @@
 package io.github.attentionzoo.spark;
 
-import ai.djl.ModelException;
+import ai.djl.Model;
 import ai.djl.modality.Classifications;
 import ai.djl.modality.cv.Image;
-import ai.djl.repository.zoo.Criteria;
 import ai.djl.repository.zoo.ZooModel;
-import io.github.attentionzoo.zoo.AttentionZoo;
-import io.github.attentionzoo.zoo.CifarTranslatorFactory;
+import io.github.attentionzoo.zoo.CifarTranslator;
+import io.github.attentionzoo.zoo.ModelDirectory;
+import io.github.attentionzoo.zoo.Precision;
+import io.github.attentionzoo.zoo.PretrainedStore;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
@@ -59,27 +60,34 @@ final class ExecutorModels {
         setIfAbsent("ai.djl.pytorch.num_threads", Integer.toString(cpus));
         setIfAbsent("ai.djl.pytorch.num_interop_threads", "1");
         try {
-            // The zoo's own translator, named: for Image → Classifications, Criteria does not take it from a
-            // directory's serving.properties, and DJL's default one neither normalises nor applies softmax.
-            Criteria.Builder<Image, Classifications> criteria = Criteria.builder()
-                    .setTypes(Image.class, Classifications.class)
-                    .optEngine(source.engine())
-                    .optTranslatorFactory(new CifarTranslatorFactory())
-                    .optArgument("topK", TOP_K);
-            if (source.name() != null) {
-                criteria.optModelUrls("djl://" + AttentionZoo.GROUP_ID + "/" + source.name());
-            } else {
-                criteria.optModelPath(localDirectory(source, conf));
+            // The directory opened once, its network built once: no Criteria, whose block factory would
+            // load it a second time to check it.
+            Path path = source.name() != null ? installed(source.name()) : localDirectory(source, conf);
+            ModelDirectory dir = ModelDirectory.open(path);
+            boolean onnx = ModelDirectory.ONNX_RUNTIME.equalsIgnoreCase(source.engine());
+            // ONNX Runtime sizes each session's own pool from these options, not from system properties.
+            Model model = onnx
+                    ? dir.load(ModelDirectory.ONNX_RUNTIME, null, Map.of("intraOpNumThreads", Integer.toString(cpus),
+                            "interOpNumThreads", "1"), Precision.FP32)
+                    : dir.load(ModelDirectory.PYTORCH.equalsIgnoreCase(source.engine()) ? ModelDirectory.PYTORCH
+                            : source.engine(), null);
+            try {
+                // The zoo's own translator: DJL's default one neither normalises nor applies softmax.
+                return new ZooModel<>(model, CifarTranslator.build(dir.metadata().inputSize(), dir.classNames(), TOP_K));
+            } catch (RuntimeException e) {
+                model.close();
+                throw e;
             }
-            if ("OnnxRuntime".equalsIgnoreCase(source.engine())) {
-                // ONNX Runtime sizes each session's own pool from these options, not from system properties.
-                criteria.optOption("intraOpNumThreads", Integer.toString(cpus)).optOption("interOpNumThreads", "1");
-            }
-            return criteria.build().loadModel();
-        } catch (IOException | ModelException | RuntimeException e) {
+        } catch (IOException | RuntimeException e) {
             throw new IllegalStateException("cannot load the model " + source.describe() + " on executor "
                     + executorId() + ": " + firstLine(e), e);
         }
+    }
+
+    /** A zoo model's shipped directory, installed in DJL's cache on this executor. */
+    private static Path installed(String name) throws IOException {
+        PretrainedStore.requireWeights(name);
+        return PretrainedStore.install(name);
     }
 
     /**

@@ -2,7 +2,7 @@ package io.github.attentionzoo.spark.cli;
 
 import io.github.attentionzoo.spark.ImageClassifier;
 import io.github.attentionzoo.spark.ImageFiles;
-import io.github.attentionzoo.zoo.ModelMetadata;
+import io.github.attentionzoo.zoo.ModelDirectory;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.DataFrameWriter;
@@ -220,7 +220,7 @@ final class ClassifyCommand implements Callable<Integer> {
         }
         Path dir = Path.of(new org.apache.hadoop.fs.Path(model.dir).toUri().getPath());
         if (Files.isDirectory(dir)) {
-            ModelMetadata.read(dir);
+            ModelDirectory.open(dir);
         } else if (embedded) {
             throw new IllegalArgumentException("--model-dir " + model.dir + ": not found");
         }

@@ -1,0 +1,44 @@
+package io.github.attentionzoo.zoo;
+
+/**
+ * The zoo's own counts of metadata parses and network builds in this JVM, for the tests that
+ * check a command or an executor reads a model directory's metadata once and builds its network
+ * once. (A copy of this class sits in each module's tests: it reads package-private counters.)
+ */
+public final class LoadCounts {
+
+    private final int parses;
+    private final int builds;
+
+    private LoadCounts() {
+        parses = ModelDescription.PARSES.get();
+        builds = Architectures.BUILDS.get();
+    }
+
+    /**
+     * Starts counting from now.
+     *
+     * @return the counts so far
+     */
+    public static LoadCounts start() {
+        return new LoadCounts();
+    }
+
+    /**
+     * Returns the metadata texts parsed since {@link #start()}.
+     *
+     * @return the parses
+     */
+    public int parses() {
+        return ModelDescription.PARSES.get() - parses;
+    }
+
+    /**
+     * Returns the networks built since {@link #start()}.
+     *
+     * @return the builds
+     */
+    public int builds() {
+        return Architectures.BUILDS.get() - builds;
+    }
+}

@@ -24,7 +24,6 @@ import io.github.attentionzoo.app.OutputLock;
 import io.github.attentionzoo.data.Augmentation;
 import io.github.attentionzoo.data.BatchLoader;
 import io.github.attentionzoo.data.CifarRecords;
-import io.github.attentionzoo.blockkinds.BlockKinds;
 import io.github.attentionzoo.io.AtomicFiles;
 import io.github.attentionzoo.nn.SqueezeExcitation;
 import io.github.attentionzoo.zoo.CifarTranslator;
@@ -37,8 +36,6 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -198,28 +195,7 @@ public final class TrainingRun {
      * @return whether it has one
      */
     public static boolean hasExcitation(Block block) {
-        return !excitationParameterIds(block).isEmpty();
-    }
-
-    /**
-     * Returns the ids of every {@link SqueezeExcitation}'s parameters in a block tree: the
-     * excitation weights that {@code train --no-se-decay} keeps out of weight decay.
-     *
-     * @param block the network
-     * @return the parameter ids
-     */
-    static Set<String> excitationParameterIds(Block block) {
-        Set<String> ids = new HashSet<>();
-        if (BlockKinds.nearest(block) == BlockKinds.SQUEEZE_EXCITATION) {
-            for (Pair<String, Parameter> p : block.getParameters()) {
-                ids.add(p.getValue().getId());
-            }
-            return ids;
-        }
-        for (Pair<String, Block> child : block.getChildren()) {
-            ids.addAll(excitationParameterIds(child.getValue()));
-        }
-        return ids;
+        return !RecipeOptimizer.excitationParameterIds(block).isEmpty();
     }
 
     /**
@@ -345,35 +321,9 @@ public final class TrainingRun {
         return new Shape(1, 3, CifarRecords.SIDE, CifarRecords.SIDE);
     }
 
-    /** The recipe's optimizer, with weight decay off where the recipe says and per-parameter rate factors. */
+    /** The recipe's optimizer for this run's block, rate factors and frozen parameters. */
     private StatefulOptimizer optimizer(int stepsPerEpoch, Device[] devices) {
-        PairList<String, Parameter> params = model.getBlock().getParameters();
-        Set<String> noDecay = recipe.decayExcitation() ? new HashSet<>() : excitationParameterIds(model.getBlock());
-        Map<String, Float> scaleById = new HashMap<>();
-        for (Pair<String, Parameter> p : params) {
-            if (lrScale.containsKey(p.getKey())) {
-                scaleById.put(p.getValue().getId(), lrScale.get(p.getKey()));
-            }
-            if (frozen.contains(p.getKey())) {
-                // Frozen only after the first step (see freezeAfterFirstStep); until then, a rate of 0.
-                scaleById.put(p.getValue().getId(), 0f);
-            }
-            if (!recipe.decayNormAndBias() && p.getValue().getType() != Parameter.Type.WEIGHT) {
-                noDecay.add(p.getValue().getId());
-            }
-        }
-        long totalSteps = (long) stepsPerEpoch * recipe.epochs();
-        LrSchedule schedule = new LrSchedule(recipe.schedule(), recipe.lr(), totalSteps,
-                (long) stepsPerEpoch * recipe.warmupEpochs());
-        StatefulOptimizer optimizer = switch (recipe.optimizer()) {
-            case ADAM -> new Adam(schedule, recipe.weightDecay(), noDecay, devices.length);
-            case NESTEROV_SGD -> new Sgd(schedule, recipe.momentum(), true, recipe.weightDecay(), noDecay,
-                    devices.length);
-            case MOMENTUM_SGD -> new Sgd(schedule, recipe.momentum(), false, recipe.weightDecay(), noDecay,
-                    devices.length);
-        };
-        optimizer.setLrScale(scaleById);
-        return optimizer;
+        return RecipeOptimizer.build(recipe, model.getBlock(), lrScale, frozen, stepsPerEpoch, devices.length);
     }
 
     private void trainEpochs(Checkpoints.State state, Path from, Checkpoints checkpoints, int stepsPerEpoch)

@@ -23,7 +23,7 @@ class ExcitationDecayTest {
         try (NDManager manager = NDManager.newBaseManager()) {
             Block net = Architectures.build("se_resnet20", null);
             net.initialize(manager, DataType.FLOAT32, new Shape(1, 3, 32, 32));
-            Set<String> ids = TrainingRun.excitationParameterIds(net);
+            Set<String> ids = RecipeOptimizer.excitationParameterIds(net);
             // 9 SE blocks, each two bias-free linear layers.
             assertEquals(18, ids.size());
             for (Pair<String, Parameter> p : net.getParameters()) {
@@ -32,7 +32,7 @@ class ExcitationDecayTest {
             }
             Block plain = Architectures.build("resnet20", null);
             plain.initialize(manager, DataType.FLOAT32, new Shape(1, 3, 32, 32));
-            assertTrue(TrainingRun.excitationParameterIds(plain).isEmpty());
+            assertTrue(RecipeOptimizer.excitationParameterIds(plain).isEmpty());
         }
     }
 }

@@ -126,8 +126,15 @@ class TrainCommandTest {
         assertEquals(0, r.status(), r.err());
         assertEquals(Architectures.recipe("resnet20", "he2016").toBuilder().weightDecay(5e-4f).build().toString(),
                 r.out().strip());
-        CliSupport.Result bad = CliSupport.run("train", "--model", "resnet20", "--recipe", "fast", "--print-recipe");
+        CliSupport.Result bad = CliSupport.run("train", "--model", "resnet20", "--recipe", "quick", "--print-recipe");
         assertNotEquals(0, bad.status());
-        assertTrue(bad.err().contains("unknown recipe 'fast'"), bad.err());
+        assertTrue(bad.err().contains("unknown recipe 'quick'") && bad.err().contains("fast"), bad.err());
+        // The short recipe is the 20-layer networks' only.
+        CliSupport.Result deep = CliSupport.run("train", "--model", "se_resnet56", "--recipe", "fast", "--print-recipe");
+        assertNotEquals(0, deep.status());
+        assertTrue(deep.err().contains("unknown recipe 'fast'"), deep.err());
+        CliSupport.Result fast = CliSupport.run("train", "--model", "se_resnet20", "--recipe", "fast", "--ema", "0",
+                "--print-recipe");
+        assertEquals(Architectures.recipe("se_resnet20", "fast").toBuilder().ema(0f).build().toString(), fast.out().strip());
     }
 }

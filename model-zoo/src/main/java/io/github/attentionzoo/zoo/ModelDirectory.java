@@ -22,9 +22,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeSet;
-import java.util.regex.Pattern;
-import java.util.stream.Stream;
 
 /**
  * An opened model directory: its {@value #METADATA} read and checked once, the files it holds
@@ -69,16 +66,13 @@ public final class ModelDirectory {
 
     private final Path path;
     private final ModelDescription metadata;
-    /** Every name in the directory, and which of them are regular files, as listed when opened. */
-    private final Set<String> names;
-    private final Set<String> files;
+    /** The files it holds, as listed when opened. */
+    private final DirectoryFiles files;
     private volatile List<String> classNames;
 
-    private ModelDirectory(Path path, ModelDescription metadata, Set<String> names, Set<String> files,
-            List<String> classNames) {
+    private ModelDirectory(Path path, ModelDescription metadata, DirectoryFiles files, List<String> classNames) {
         this.path = path;
         this.metadata = metadata;
-        this.names = names;
         this.files = files;
         this.classNames = classNames;
     }
@@ -107,18 +101,7 @@ public final class ModelDirectory {
     /** A directory whose metadata is known (just written from it): listed, not parsed again. */
     private static ModelDirectory listed(Path dir, ModelDescription metadata, List<String> classNames)
             throws IOException {
-        Set<String> names = new TreeSet<>();
-        Set<String> files = new HashSet<>();
-        try (Stream<Path> s = Files.list(dir)) {
-            for (Path p : (Iterable<Path>) s::iterator) {
-                String name = p.getFileName().toString();
-                names.add(name);
-                if (Files.isRegularFile(p)) {
-                    files.add(name);
-                }
-            }
-        }
-        return new ModelDirectory(dir, metadata, names, files, classNames);
+        return new ModelDirectory(dir, metadata, DirectoryFiles.list(dir, metadata.architecture()), classNames);
     }
 
     /**
@@ -151,7 +134,7 @@ public final class ModelDirectory {
     public List<String> classNames() {
         List<String> c = classNames;
         if (c == null) {
-            c = ClassNames.read(names.contains(SYNSET) ? path.resolve(SYNSET) : null, metadata.numClasses());
+            c = ClassNames.read(files.contains(SYNSET) ? path.resolve(SYNSET) : null, metadata.numClasses());
             classNames = c;
         }
         return c;
@@ -163,19 +146,7 @@ public final class ModelDirectory {
      * @return true when it does
      */
     public boolean hasParameters() {
-        return findParams() != null;
-    }
-
-    private String findParams() {
-        String name = metadata.architecture();
-        Pattern numbered = Pattern.compile(Pattern.quote(name) + "-\\d{4}\\.params");
-        String found = null;
-        for (String f : names) {
-            if ((f.equals(name + ".params") || numbered.matcher(f).matches()) && (found == null || f.compareTo(found) > 0)) {
-                found = f;
-            }
-        }
-        return found;
+        return files.params() != null;
     }
 
     /**
@@ -185,19 +156,7 @@ public final class ModelDirectory {
      * @throws IOException when there is none, saying so when the directory holds an ONNX model instead
      */
     public Path parametersFile() throws IOException {
-        String found = findParams();
-        if (found != null) {
-            return path.resolve(found);
-        }
-        String name = metadata.architecture();
-        Path onnx = onnxFile(Precision.FP32);
-        if (onnx != null) {
-            // A directory export-serving wrote for ONNX Runtime: not damage, another engine's model.
-            throw new NoSuchFileException(path.toString(), null, "holds an ONNX model (" + onnx.getFileName()
-                    + ") and no PyTorch weights (" + name + "-0000.params): run it on ONNX Runtime (--engine"
-                    + " OnnxRuntime), where it loads by itself, or use that .onnx file as it is");
-        }
-        throw new NoSuchFileException(path.resolve(name + "-0000.params").toString(), null, "missing weights file");
+        return files.parametersFile();
     }
 
     /**
@@ -220,21 +179,7 @@ public final class ModelDirectory {
      * @throws IOException when it holds several fp32 files and none is named for the architecture
      */
     public Path onnxFile(Precision precision) throws IOException {
-        String named = precision.onnxName(metadata.architecture());
-        if (files.contains(named)) {
-            return path.resolve(named);
-        }
-        if (precision == Precision.INT8) {
-            return null;
-        }
-        String int8 = Precision.INT8.onnxName("");
-        // An int8 file is never taken for the float model: int8 is asked for by name.
-        List<String> all = files.stream().filter(f -> f.endsWith(".onnx") && !f.endsWith(int8)).sorted().toList();
-        if (all.size() > 1) {
-            throw new IOException(path + ": holds " + all.size() + " .onnx files and none is named "
-                    + named + "; keep one");
-        }
-        return all.isEmpty() ? null : path.resolve(all.get(0));
+        return files.onnx(precision);
     }
 
     /**
@@ -244,7 +189,7 @@ public final class ModelDirectory {
      * @return true when it does
      */
     public boolean hasFile(String name) {
-        return files.contains(name);
+        return files.hasFile(name);
     }
 
     /**

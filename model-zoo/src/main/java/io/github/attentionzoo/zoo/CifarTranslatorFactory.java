@@ -50,7 +50,7 @@ public class CifarTranslatorFactory extends ImageClassificationTranslatorFactory
                 if (ModelDirectory.ONNX_RUNTIME.equals(model.getNDManager().getEngine().getEngineName())) {
                     Path onnx = opened.onnxFile(Precision.FP32);
                     if (onnx != null) {
-                        ModelDirectory.checkOnnx(model, onnx, opened.metadata());
+                        OnnxChecks.check(model, onnx, opened.metadata());
                     }
                 }
                 ModelDirectory.describe(model, opened.metadata());
@@ -77,7 +77,7 @@ public class CifarTranslatorFactory extends ImageClassificationTranslatorFactory
         String classes = model.getProperty("attentionzoo.num_classes");
         Path file = dir == null ? null : dir.resolve(ModelDirectory.SYNSET);
         if (file != null && Files.exists(file)) {
-            return ModelDirectory.readClassNames(file, classes == null ? -1 : Integer.parseInt(classes));
+            return ClassNames.read(file, classes == null ? -1 : Integer.parseInt(classes));
         }
         return CifarTranslator.defaultSynset(classes == null ? 10 : Integer.parseInt(classes));
     }

@@ -1,42 +1,27 @@
 package io.github.attentionzoo.zoo;
 
 import ai.djl.Device;
-import ai.djl.MalformedModelException;
 import ai.djl.Model;
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDList;
-import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
-import ai.djl.training.ParameterStore;
 import ai.djl.util.Pair;
-import ai.djl.util.PairList;
 import io.github.attentionzoo.engine.EngineSetup;
 import io.github.attentionzoo.io.AtomicFiles;
-import io.github.attentionzoo.io.Messages;
-import io.github.attentionzoo.io.OnnxMetadataProps;
 import io.github.attentionzoo.io.TextFiles;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.IdentityHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeSet;
-import java.util.regex.Pattern;
-import java.util.stream.Stream;
 
 /**
  * An opened model directory: its {@value #METADATA} read and checked once, the files it holds
@@ -77,20 +62,17 @@ public final class ModelDirectory {
     public static final String ONNX_UNCHECKED = "attentionzoo.onnx_unchecked";
 
     /** The model property naming the architecture, options and input side its block was built from. */
-    private static final String STRUCTURE = "attentionzoo.structure";
+    static final String STRUCTURE = "attentionzoo.structure";
 
     private final Path path;
     private final ModelDescription metadata;
-    /** Every name in the directory, and which of them are regular files, as listed when opened. */
-    private final Set<String> names;
-    private final Set<String> files;
+    /** The files it holds, as listed when opened. */
+    private final DirectoryFiles files;
     private volatile List<String> classNames;
 
-    private ModelDirectory(Path path, ModelDescription metadata, Set<String> names, Set<String> files,
-            List<String> classNames) {
+    private ModelDirectory(Path path, ModelDescription metadata, DirectoryFiles files, List<String> classNames) {
         this.path = path;
         this.metadata = metadata;
-        this.names = names;
         this.files = files;
         this.classNames = classNames;
     }
@@ -119,18 +101,7 @@ public final class ModelDirectory {
     /** A directory whose metadata is known (just written from it): listed, not parsed again. */
     private static ModelDirectory listed(Path dir, ModelDescription metadata, List<String> classNames)
             throws IOException {
-        Set<String> names = new TreeSet<>();
-        Set<String> files = new HashSet<>();
-        try (Stream<Path> s = Files.list(dir)) {
-            for (Path p : (Iterable<Path>) s::iterator) {
-                String name = p.getFileName().toString();
-                names.add(name);
-                if (Files.isRegularFile(p)) {
-                    files.add(name);
-                }
-            }
-        }
-        return new ModelDirectory(dir, metadata, names, files, classNames);
+        return new ModelDirectory(dir, metadata, DirectoryFiles.list(dir, metadata.architecture()), classNames);
     }
 
     /**
@@ -163,43 +134,10 @@ public final class ModelDirectory {
     public List<String> classNames() {
         List<String> c = classNames;
         if (c == null) {
-            c = readClassNames(names.contains(SYNSET) ? path.resolve(SYNSET) : null, metadata.numClasses());
+            c = ClassNames.read(files.contains(SYNSET) ? path.resolve(SYNSET) : null, metadata.numClasses());
             classNames = c;
         }
         return c;
-    }
-
-    /**
-     * Reads and checks a synset file, or gives the default names.
-     *
-     * @param file the file, or null when there is none
-     * @param numClasses the model's outputs, or -1 when not known
-     * @return the names
-     */
-    static List<String> readClassNames(Path file, int numClasses) {
-        if (file == null) {
-            return CifarTranslator.defaultSynset(numClasses < 0 ? 10 : numClasses);
-        }
-        List<String> read;
-        try {
-            read = TextFiles.readLines(file).stream().map(String::trim).filter(s -> !s.isEmpty()).toList();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        Set<String> seen = new HashSet<>();
-        for (String n : read) {
-            if (!seen.add(n)) {
-                // One output would be reported under another's name.
-                throw new IllegalArgumentException(file + ": class name '" + n + "' appears more than once;"
-                        + " give each class its own name");
-            }
-        }
-        if (numClasses >= 0 && read.size() != numClasses) {
-            // Fewer names would drop classes from every answer, more would name classes that do not exist.
-            throw new IllegalArgumentException(file + ": " + read.size() + " class names, but the model has "
-                    + numClasses + " outputs; give one name per line for each class");
-        }
-        return read;
     }
 
     /**
@@ -208,19 +146,7 @@ public final class ModelDirectory {
      * @return true when it does
      */
     public boolean hasParameters() {
-        return findParams() != null;
-    }
-
-    private String findParams() {
-        String name = metadata.architecture();
-        Pattern numbered = Pattern.compile(Pattern.quote(name) + "-\\d{4}\\.params");
-        String found = null;
-        for (String f : names) {
-            if ((f.equals(name + ".params") || numbered.matcher(f).matches()) && (found == null || f.compareTo(found) > 0)) {
-                found = f;
-            }
-        }
-        return found;
+        return files.params() != null;
     }
 
     /**
@@ -230,19 +156,7 @@ public final class ModelDirectory {
      * @throws IOException when there is none, saying so when the directory holds an ONNX model instead
      */
     public Path parametersFile() throws IOException {
-        String found = findParams();
-        if (found != null) {
-            return path.resolve(found);
-        }
-        String name = metadata.architecture();
-        Path onnx = onnxFile(Precision.FP32);
-        if (onnx != null) {
-            // A directory export-serving wrote for ONNX Runtime: not damage, another engine's model.
-            throw new NoSuchFileException(path.toString(), null, "holds an ONNX model (" + onnx.getFileName()
-                    + ") and no PyTorch weights (" + name + "-0000.params): run it on ONNX Runtime (--engine"
-                    + " OnnxRuntime), where it loads by itself, or use that .onnx file as it is");
-        }
-        throw new NoSuchFileException(path.resolve(name + "-0000.params").toString(), null, "missing weights file");
+        return files.parametersFile();
     }
 
     /**
@@ -265,21 +179,7 @@ public final class ModelDirectory {
      * @throws IOException when it holds several fp32 files and none is named for the architecture
      */
     public Path onnxFile(Precision precision) throws IOException {
-        String named = precision.onnxName(metadata.architecture());
-        if (files.contains(named)) {
-            return path.resolve(named);
-        }
-        if (precision == Precision.INT8) {
-            return null;
-        }
-        String int8 = Precision.INT8.onnxName("");
-        // An int8 file is never taken for the float model: int8 is asked for by name.
-        List<String> all = files.stream().filter(f -> f.endsWith(".onnx") && !f.endsWith(int8)).sorted().toList();
-        if (all.size() > 1) {
-            throw new IOException(path + ": holds " + all.size() + " .onnx files and none is named "
-                    + named + "; keep one");
-        }
-        return all.isEmpty() ? null : path.resolve(all.get(0));
+        return files.onnx(precision);
     }
 
     /**
@@ -289,7 +189,7 @@ public final class ModelDirectory {
      * @return true when it does
      */
     public boolean hasFile(String name) {
-        return files.contains(name);
+        return files.hasFile(name);
     }
 
     /**
@@ -328,7 +228,7 @@ public final class ModelDirectory {
         return model;
     }
 
-    private static String structure(ModelDescription d) {
+    static String structure(ModelDescription d) {
         return d.architecture() + " " + d.options() + " " + d.inputSize();
     }
 
@@ -379,7 +279,7 @@ public final class ModelDirectory {
      */
     public Model load(String engine, Device device, Map<String, ?> options, Precision precision) throws IOException {
         if (ONNX_RUNTIME.equals(engine)) {
-            return loadOnnx(device, options, precision);
+            return OnnxChecks.load(this, device, options, precision);
         }
         if (!PYTORCH.equals(engine)) {
             throw new IllegalArgumentException("attentionzoo models run on PyTorch or OnnxRuntime, not " + engine);
@@ -387,14 +287,7 @@ public final class ModelDirectory {
         if (precision == Precision.INT8) {
             throw new IllegalArgumentException(metadata.architecture() + " runs in int8 on OnnxRuntime only");
         }
-        Model model = newModel(device);
-        try {
-            loadParameters(model);
-        } catch (IOException | RuntimeException e) {
-            model.close();
-            throw e;
-        }
-        return model;
+        return ParameterLoader.load(this, metadata, device, -1);
     }
 
     /**
@@ -406,7 +299,7 @@ public final class ModelDirectory {
      * @throws IOException when the parameter file is missing, truncated or does not fit
      */
     public void loadParameters(Model model) throws IOException {
-        loadParameters(model, -1);
+        ParameterLoader.load(this, model, -1);
     }
 
     /**
@@ -425,89 +318,7 @@ public final class ModelDirectory {
             return new Pair<>(load(PYTORCH, device), metadata);
         }
         ModelDescription tuned = metadata.withOption("num_classes", Integer.toString(numClasses));
-        Model model = newModel(tuned, device);
-        try {
-            loadParameters(model, numClasses);
-        } catch (IOException | RuntimeException e) {
-            model.close();
-            throw e;
-        }
-        return new Pair<>(model, tuned);
-    }
-
-    /**
-     * Loads the parameters; with {@code newClasses} ≥ 0 the model's classifier has that many
-     * outputs instead of the directory's, and gets fresh values.
-     */
-    private void loadParameters(Model model, int newClasses) throws IOException {
-        Path params = parametersFile();
-        long size = Files.size(params);
-        String architecture = metadata.architecture();
-        Block block = model.getBlock();
-        Map<NDArray, Boolean> drawn = new IdentityHashMap<>();
-        if (!block.isInitialized()) {
-            initialize(model, metadata.inputSize());
-            for (Pair<String, Parameter> p : block.getParameters()) {
-                drawn.put(p.getValue().getArray(), Boolean.TRUE);
-            }
-        }
-        Set<String> head = newClasses >= 0 ? headNames(block) : Set.of();
-        // What the file must hold: the initialized shapes, the classifier's with the directory's class count.
-        PairList<String, Parameter> got = block.getParameters();
-        List<Shape> want = new ArrayList<>();
-        Map<String, Shape> fresh = new HashMap<>();
-        for (Pair<String, Parameter> p : got) {
-            Shape s = p.getValue().getArray().getShape();
-            if (head.contains(p.getKey())) {
-                fresh.put(p.getKey(), s);
-                if (s.dimension() > 0 && s.get(0) == newClasses) {
-                    long[] dims = s.getShape().clone(); // getShape() hands out the shape's own array
-                    dims[0] = metadata.numClasses();
-                    s = new Shape(dims);
-                }
-            }
-            want.add(s);
-        }
-        long needed = 4 * want.stream().mapToLong(Shape::size).sum();
-        // Checked before DJL reads it: every stored array is at least its float32 data, so a shorter
-        // file is truncated, and no array it declares can be larger than the file.
-        if (size == 0) {
-            throw new IOException(params + ": parameter file is empty");
-        }
-        if (size < needed) {
-            throw new IOException(String.format(Locale.ROOT, "%s: %,d bytes, fewer than the %,d that %s with"
-                    + " the options in %s (%s) needs: the file is truncated, or the metadata does not describe these"
-                    + " weights", params, size, needed, architecture, path.resolve(METADATA), metadata.options()));
-        }
-        // DJL restores the properties a model was saved with: this model's own say what it is now.
-        Map<String, String> own = new HashMap<>(model.getProperties());
-        try {
-            model.load(path, architecture);
-        } catch (MalformedModelException | IOException | RuntimeException | OutOfMemoryError e) {
-            if (e instanceof java.io.EOFException) {
-                throw new IOException(params + ": truncated parameter file (it ends before its last parameter)", e);
-            }
-            String reason = e.getMessage() == null ? e.getClass().getSimpleName() : Messages.firstLine(e.getMessage());
-            throw new IOException(params + ": damaged parameter file, or one that does not fit "
-                    + architecture + " (" + reason + ")", e);
-        } finally {
-            own.forEach(model::setProperty);
-        }
-        // The values drawn only to learn the shapes: the file's replaced them.
-        for (Pair<String, Parameter> p : block.getParameters()) {
-            drawn.remove(p.getValue().getArray());
-        }
-        drawn.keySet().forEach(NDArray::close);
-        checkShapes(got, params, want);
-        for (Pair<String, Parameter> p : got) {
-            if (head.contains(p.getKey())) {
-                // The old classifier's values go; the new one starts from its initializer.
-                Parameter parameter = p.getValue();
-                parameter.close();
-                parameter.setShape(fresh.get(p.getKey()));
-                parameter.initialize(model.getNDManager(), DataType.FLOAT32);
-            }
-        }
+        return new Pair<>(ParameterLoader.load(this, tuned, device, numClasses), tuned);
     }
 
     /**
@@ -526,23 +337,6 @@ public final class ModelDirectory {
             }
         }
         return names;
-    }
-
-    /**
-     * Compares every loaded parameter's shape with the one the metadata's architecture and options
-     * give: DJL takes a stored array as it is, so metadata whose {@code num_classes} or SE widths
-     * contradict the weights would otherwise load, and be copied on export.
-     */
-    private void checkShapes(PairList<String, Parameter> got, Path params, List<Shape> want) throws IOException {
-        for (int i = 0; i < want.size(); i++) {
-            Shape w = want.get(i);
-            Shape g = got.get(i).getValue().getArray().getShape();
-            if (!w.equals(g)) {
-                throw new IOException(String.format(Locale.ROOT, "%s: parameter %s has shape %s, but %s with the options in %s"
-                        + " (%s) needs %s: the metadata does not describe these weights", params,
-                        got.get(i).getKey(), g, metadata.architecture(), METADATA, metadata.options(), w));
-            }
-        }
     }
 
     /**
@@ -566,113 +360,6 @@ public final class ModelDirectory {
     }
 
     /**
-     * Loads the ONNX file of a precision on ONNX Runtime, checking that it is the model the
-     * metadata says: the architecture, class count and input size the file's own metadata_props
-     * record (an export by this project) must match, and it must take that input and give that
-     * many classes. A file without the project's metadata is checked by its shapes alone, and the
-     * model's {@link #ONNX_UNCHECKED} property says so.
-     */
-    private Model loadOnnx(Device device, Map<String, ?> options, Precision precision) throws IOException {
-        Path file = onnxFile(precision);
-        if (file == null && precision == Precision.INT8) {
-            throw new NoSuchFileException(path.resolve(precision.onnxName(metadata.architecture())).toString(), null,
-                    "no int8 model: export one with export-onnx --precision int8");
-        }
-        if (file == null) {
-            throw new NoSuchFileException(path.toString(), null, "no .onnx file: export the model to ONNX first");
-        }
-        Model model = Model.newInstance(metadata.architecture(), device, ONNX_RUNTIME);
-        try {
-            describe(model, metadata);
-            String prefix = file.getFileName().toString().replaceFirst("\\.onnx$", "");
-            try {
-                model.load(path, prefix, onnxOptions(options));
-                EngineSetup.prepare(model.getNDManager().getEngine());
-            } catch (MalformedModelException | RuntimeException e) {
-                throw new IOException(file + ": not a model ONNX Runtime can load ("
-                        + (e.getMessage() == null ? e.getClass().getSimpleName() : Messages.firstLine(e.getMessage()))
-                        + ")", e);
-            }
-            checkOnnx(model, file, metadata);
-            return model;
-        } catch (IOException | RuntimeException e) {
-            model.close();
-            throw e;
-        }
-    }
-
-    /**
-     * Checks a model loaded on ONNX Runtime from {@code file} against its directory's metadata, as
-     * {@link #load} does; also called for a model DJL loaded by itself ({@code Criteria} with a
-     * model path, DJL Serving), through {@link CifarTranslatorFactory}.
-     */
-    static void checkOnnx(Model model, Path file, ModelDescription metadata) throws IOException {
-        String unchecked = checkOnnxMetadata(file, metadata);
-        if (unchecked != null) {
-            model.setProperty(ONNX_UNCHECKED, unchecked);
-        }
-        checkOnnxShapes(model, file, metadata);
-    }
-
-    /**
-     * Refuses an ONNX file whose own metadata names another architecture, class count or input size
-     * than the directory's: shapes alone cannot tell resnet20 from se_resnet20.
-     *
-     * @return a note for the user when the file carries no metadata of this project, else null
-     */
-    private static String checkOnnxMetadata(Path file, ModelDescription metadata) throws IOException {
-        Map<String, String> props = OnnxMetadataProps.read(file);
-        String architecture = props.get("architecture");
-        if (architecture == null) {
-            return file + ": holds no attentionzoo metadata (an export of your own?), so whether it is "
-                    + metadata.architecture() + " could not be checked; only its input and output shapes were";
-        }
-        List<String> differ = new ArrayList<>();
-        List<String> want = new ArrayList<>();
-        compare("architecture", architecture, metadata.architecture(), differ, want);
-        compare("num_classes", props.get("num_classes"), Integer.toString(metadata.numClasses()), differ, want);
-        compare("input_size", props.get("input_size"), Integer.toString(metadata.inputSize()), differ, want);
-        if (!differ.isEmpty()) {
-            throw new IOException(file + ": its own metadata says " + String.join(", ", differ) + ", but "
-                    + file.resolveSibling(METADATA) + " says " + String.join(", ", want)
-                    + ": the file is another model; export this one (export-onnx), or keep that file in its own directory");
-        }
-        return null;
-    }
-
-    private static void compare(String key, String got, String want, List<String> differ, List<String> wanted) {
-        if (!want.equals(got)) {
-            differ.add(key + "=" + (got == null ? "(absent)" : got));
-            wanted.add(key + "=" + want);
-        }
-    }
-
-    /**
-     * Refuses an ONNX file of another input size or class count than its directory's metadata, by
-     * running one blank image through it (DJL's ONNX Runtime block declares neither shape).
-     */
-    private static void checkOnnxShapes(Model model, Path file, ModelDescription metadata) throws IOException {
-        int size = metadata.inputSize();
-        String expected = METADATA + " in " + file.getParent() + " says input [N, 3, " + size + ", " + size
-                + "] and output [N, " + metadata.numClasses() + "] (" + metadata.architecture() + ")";
-        try (NDManager manager = model.getNDManager().newSubManager()) {
-            NDList out;
-            try {
-                out = model.getBlock().forward(new ParameterStore(manager, false),
-                        new NDList(manager.create(new float[3 * size * size], new Shape(1, 3, size, size))), false);
-            } catch (RuntimeException e) {
-                throw new IOException(file + ": does not take that input (" + Messages.firstLine(e.getMessage())
-                        + "); " + expected, e);
-            }
-            Shape shape = out.size() == 1 ? out.head().getShape() : null;
-            if (shape == null || shape.dimension() != 2 || shape.get(0) != 1 || shape.get(1) != metadata.numClasses()) {
-                throw new IOException(file + ": gives " + (shape == null ? out.size() + " outputs" : "output of shape "
-                        + shape + " for one image") + ", but " + expected);
-            }
-        }
-    }
-
-    /**
      * Writes a model directory for PyTorch, replacing any at {@code dir} only once the new one is
      * complete and checked: a directory that would not load is never put in place. A model built
      * by {@link #newModel} from this very architecture and options is checked against its own
@@ -687,44 +374,7 @@ public final class ModelDirectory {
      */
     public static ModelDirectory write(Model model, Path dir, ModelDescription description, List<String> classNames)
             throws IOException {
-        boolean built = structure(description).equals(model.getProperty(STRUCTURE));
-        AtomicFiles.writeDirectory(dir, tmp -> {
-            model.save(tmp, description.architecture());
-            writeDescription(tmp, description, classNames, PYTORCH, Precision.FP32);
-            if (built) {
-                checkWritten(model, tmp, dir, description);
-            } else {
-                checkLoads(tmp, dir, PYTORCH, Precision.FP32);
-            }
-        });
-        return listed(dir, description, null);
-    }
-
-    /**
-     * Checks a directory just written from a model whose network was built from the same
-     * description: the parameter file holds at least every parameter's data, and the metadata
-     * reads back as written.
-     */
-    private static void checkWritten(Model model, Path written, Path target, ModelDescription description) {
-        try {
-            ModelDirectory d = listed(written, description, null);
-            Path params = d.parametersFile();
-            long needed = 0;
-            for (Pair<String, Parameter> p : model.getBlock().getParameters()) {
-                needed += 4 * p.getValue().getArray().getShape().size();
-            }
-            if (Files.size(params) < needed) {
-                throw new IOException(params + ": " + Files.size(params) + " bytes, fewer than the " + needed
-                        + " its parameters need");
-            }
-            if (!TextFiles.read(written.resolve(METADATA)).equals(description.toJson())) {
-                throw new IOException(written.resolve(METADATA) + ": does not read back as written");
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(target + ": the directory written does not load ("
-                    + Messages.firstLine(e.getMessage()).replace(written.toString(), target.toString())
-                    + "); nothing was written", e);
-        }
+        return DirectoryWriter.write(model, dir, description, classNames);
     }
 
     /**
@@ -739,14 +389,7 @@ public final class ModelDirectory {
      *     so that {@link AtomicFiles#writeDirectory} does not report a write that went well as failed
      */
     public static void checkLoads(Path written, Path target, String engine, Precision precision) {
-        try (Model check = open(written).load(engine, null, null, ONNX_RUNTIME.equals(engine) ? precision : Precision.FP32)) {
-            check.getName();
-        } catch (IOException | RuntimeException e) {
-            String reason = e.getMessage() == null ? e.getClass().getSimpleName() : Messages.firstLine(e.getMessage());
-            throw new UncheckedIOException(target + ": the directory written does not load ("
-                    + reason.replace(written.toString(), target.toString()) + "); nothing was written",
-                    e instanceof IOException io ? io : new IOException(e));
-        }
+        DirectoryWriter.checkLoads(written, target, engine, precision);
     }
 
     /**
@@ -763,15 +406,7 @@ public final class ModelDirectory {
      */
     public static void writeDescription(Path dir, ModelDescription description, List<String> classNames, String engine,
             Precision precision) throws IOException {
-        Files.writeString(dir.resolve(METADATA), description.toJson(), StandardCharsets.UTF_8);
-        Files.write(dir.resolve(SYNSET), classNames, StandardCharsets.UTF_8);
-        String properties = servingProperties(description, engine);
-        if (precision == Precision.INT8) {
-            properties = properties.replace("option.modelName=" + description.architecture() + "\n",
-                    "option.modelName=" + Precision.INT8.onnxName(description.architecture()).replaceFirst("\\.onnx$", "")
-                            + "\n");
-        }
-        Files.writeString(dir.resolve(SERVING_PROPERTIES), properties, StandardCharsets.UTF_8);
+        DirectoryWriter.writeDescription(dir, description, classNames, engine, precision);
     }
 
     /**
@@ -783,12 +418,7 @@ public final class ModelDirectory {
      * @return the file's text
      */
     public static String servingProperties(ModelDescription description, String engine) {
-        return "# Written by attentionzoo: DJL Serving and Criteria load this directory as it is.\n"
-                + "engine=" + engine + "\n"
-                + (engine.equals(PYTORCH) ? "blockFactory=" + ZooBlockFactory.class.getName() + "\n" : "")
-                + "translatorFactory=" + CifarTranslatorFactory.class.getName() + "\n"
-                + "option.modelName=" + description.architecture() + "\n"
-                + "application=cv/image_classification\n";
+        return DirectoryWriter.servingProperties(description, engine);
     }
 
     /**

@@ -4,10 +4,7 @@ import ai.djl.engine.Engine;
 import io.github.attentionzoo.zoo.PretrainedStore;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.ml.Transformer;
-import org.apache.spark.ml.param.IntParam;
-import org.apache.spark.ml.param.Param;
 import org.apache.spark.ml.param.ParamMap;
-import org.apache.spark.ml.param.ParamValidators;
 import org.apache.spark.ml.util.DefaultParamsReader;
 import org.apache.spark.ml.util.DefaultParamsWritable;
 import org.apache.spark.ml.util.Identifiable$;
@@ -51,7 +48,7 @@ import java.util.Objects;
  * not fail the task. Saved with a {@code PipelineModel}, the stage keeps its parameters; an
  * error counter is not saved.
  */
-public final class ImageClassifier extends Transformer implements DefaultParamsWritable {
+public final class ImageClassifier extends ClassifierParams implements DefaultParamsWritable {
 
     private static final long serialVersionUID = 2L;
 
@@ -80,13 +77,6 @@ public final class ImageClassifier extends Transformer implements DefaultParamsW
     public static final String IMAGE_FILES =
             "*.{[pP][nN][gG],[jJ][pP][gG],[jJ][pP][eE][gG],[bB][mM][pP],[gG][iI][fF]}";
 
-    private final String uid;
-    private final Param<String> inputCol;
-    private final Param<String> outputPrefix;
-    private final Param<String> model;
-    private final Param<String> modelDir;
-    private final Param<String> engine;
-    private final IntParam batchSize;
     private transient LongAccumulator errors;
 
     /**
@@ -96,28 +86,15 @@ public final class ImageClassifier extends Transformer implements DefaultParamsW
      * @param uid the stage's unique id
      */
     public ImageClassifier(String uid) {
-        this.uid = uid;
-        inputCol = new Param<>(this, "inputCol", "the image column: binary (the file's bytes) or string (its path)");
-        outputPrefix = new Param<>(this, "outputPrefix", "a prefix for the added columns class, probability, top5, error");
-        model = new Param<>(this, "model", "a zoo model with its shipped weights, or empty");
-        modelDir = new Param<>(this, "modelDir", "a model directory every executor reads, or empty");
-        engine = new Param<>(this, "engine", "the DJL engine that runs the model; empty: OnnxRuntime where the"
-                + " model has an .onnx file, else PyTorch");
-        batchSize = new IntParam(this, "batchSize", "images per batchPredict call", ParamValidators.gtEq(1));
-        setDefault(inputCol, "content");
-        setDefault(outputPrefix, "");
-        setDefault(model, "");
-        setDefault(modelDir, "");
-        setDefault(engine, "");
-        setDefault(batchSize, DEFAULT_BATCH_SIZE);
+        super(uid);
     }
 
     private ImageClassifier(Builder builder) {
         this(Identifiable$.MODULE$.randomUID("imageClassifier"));
-        set(model, builder.model == null ? "" : builder.model);
-        set(modelDir, builder.modelDir == null ? "" : builder.modelDir);
-        set(engine, builder.engine == null ? "" : builder.engine);
-        set(batchSize, builder.batchSize);
+        set(model(), builder.model == null ? "" : builder.model);
+        set(modelDir(), builder.modelDir == null ? "" : builder.modelDir);
+        set(engine(), builder.engine == null ? "" : builder.engine);
+        set(batchSize(), builder.batchSize);
         this.errors = builder.errors;
     }
 
@@ -140,66 +117,6 @@ public final class ImageClassifier extends Transformer implements DefaultParamsW
         return read().load(path);
     }
 
-    @Override
-    public String uid() {
-        return uid;
-    }
-
-    /**
-     * The image column: binary (each image file's bytes, as {@link #readImages} gives them) or
-     * string (each file's path, as {@link #listImages} gives them, read on the executors).
-     *
-     * @return the parameter (default {@code content})
-     */
-    public Param<String> inputCol() {
-        return inputCol;
-    }
-
-    /**
-     * A prefix for the names of the columns added: {@code class}, {@code probability}, {@code top5}, {@code error}.
-     *
-     * @return the parameter (default empty)
-     */
-    public Param<String> outputPrefix() {
-        return outputPrefix;
-    }
-
-    /**
-     * The zoo model, with its shipped weights; empty when {@link #modelDir()} is given.
-     *
-     * @return the parameter
-     */
-    public Param<String> model() {
-        return model;
-    }
-
-    /**
-     * The model directory every executor reads; empty when {@link #model()} is given.
-     *
-     * @return the parameter
-     */
-    public Param<String> modelDir() {
-        return modelDir;
-    }
-
-    /**
-     * The DJL engine that runs the model.
-     *
-     * @return the parameter (default {@value #DEFAULT_ENGINE})
-     */
-    public Param<String> engine() {
-        return engine;
-    }
-
-    /**
-     * Images per {@code batchPredict} call.
-     *
-     * @return the parameter (default {@value #DEFAULT_BATCH_SIZE})
-     */
-    public IntParam batchSize() {
-        return batchSize;
-    }
-
     /**
      * Sets the image column.
      *
@@ -207,7 +124,7 @@ public final class ImageClassifier extends Transformer implements DefaultParamsW
      * @return this classifier
      */
     public ImageClassifier setInputCol(String column) {
-        set(inputCol, column);
+        set(inputCol(), column);
         return this;
     }
 
@@ -218,23 +135,23 @@ public final class ImageClassifier extends Transformer implements DefaultParamsW
      * @return this classifier
      */
     public ImageClassifier setOutputPrefix(String prefix) {
-        set(outputPrefix, prefix);
+        set(outputPrefix(), prefix);
         return this;
     }
 
     @Override
     public StructType transformSchema(StructType schema) {
-        StructField field = Arrays.stream(schema.fields()).filter(f -> f.name().equals($(inputCol))).findFirst()
+        StructField field = Arrays.stream(schema.fields()).filter(f -> f.name().equals($(inputCol()))).findFirst()
                 .orElse(null);
         if (field == null || !(field.dataType().equals(DataTypes.BinaryType)
                 || field.dataType().equals(DataTypes.StringType))) {
-            throw new IllegalArgumentException("the images need a binary column '" + $(inputCol) + "', as"
+            throw new IllegalArgumentException("the images need a binary column '" + $(inputCol()) + "', as"
                     + " spark.read().format(\"binaryFile\") gives them, or a string column of paths; got "
                     + schema.simpleString());
         }
         StructType out = schema;
         for (StructField result : Results.RESULT.fields()) {
-            String name = $(outputPrefix) + result.name();
+            String name = $(outputPrefix()) + result.name();
             if (Arrays.asList(schema.fieldNames()).contains(name)) {
                 throw new IllegalArgumentException("the input already has a column '" + name + "'; set another"
                         + " outputPrefix");
@@ -247,11 +164,11 @@ public final class ImageClassifier extends Transformer implements DefaultParamsW
     @Override
     public Dataset<Row> transform(Dataset<?> dataset) {
         StructType out = transformSchema(dataset.schema());
-        int input = dataset.schema().fieldIndex($(inputCol));
+        int input = dataset.schema().fieldIndex($(inputCol()));
         boolean isPath = dataset.schema().fields()[input].dataType().equals(DataTypes.StringType);
         ModelSource source = source();
         Broadcast<HadoopConf> conf = isPath || source.isRemote() ? broadcastConf(dataset.sparkSession()) : null;
-        ClassifyPartition function = new ClassifyPartition(source, conf, (Integer) $(batchSize), errors, input,
+        ClassifyPartition function = new ClassifyPartition(source, conf, (Integer) $(batchSize()), errors, input,
                 isPath);
         return dataset.toDF().mapPartitions(function, Encoders.row(out));
     }
@@ -261,48 +178,6 @@ public final class ImageClassifier extends Transformer implements DefaultParamsW
         ImageClassifier copy = defaultCopy(extra);
         copy.errors = errors;
         return copy;
-    }
-
-    private ModelSource source() {
-        String name = $(model);
-        String dir = $(modelDir);
-        if (name.isEmpty() == dir.isEmpty()) {
-            throw new IllegalArgumentException("give either a zoo model or a model directory, not "
-                    + (name.isEmpty() ? "neither" : "both"));
-        }
-        String chosen = $(engine).isEmpty() ? defaultEngine(name.isEmpty() ? null : name, dir.isEmpty() ? null : dir)
-                : $(engine);
-        return new ModelSource(name.isEmpty() ? null : name, dir.isEmpty() ? null : dir, chosen);
-    }
-
-    /**
-     * The engine a model runs on when none is named: {@value #DEFAULT_ENGINE} for a zoo model or a
-     * directory holding an {@code .onnx} file, when that engine is on the classpath; {@value #PYTORCH}
-     * otherwise, and for a directory the driver cannot list.
-     *
-     * @param model a zoo model's name, or null
-     * @param dir a model directory, or null
-     * @return the engine's name
-     */
-    static String defaultEngine(String model, String dir) {
-        if (!Engine.hasEngine(DEFAULT_ENGINE)) {
-            return PYTORCH;
-        }
-        if (model != null) {
-            return DEFAULT_ENGINE;
-        }
-        try {
-            org.apache.hadoop.fs.Path path = new org.apache.hadoop.fs.Path(dir);
-            org.apache.hadoop.fs.FileSystem fs = path.getFileSystem(new org.apache.hadoop.conf.Configuration());
-            for (org.apache.hadoop.fs.FileStatus f : fs.listStatus(path)) {
-                if (f.isFile() && f.getPath().getName().endsWith(".onnx")) {
-                    return DEFAULT_ENGINE;
-                }
-            }
-        } catch (java.io.IOException | RuntimeException e) {
-            // Not visible from the driver (shipped with --archives, say): the executors' PyTorch loads it.
-        }
-        return PYTORCH;
     }
 
     /**
@@ -419,6 +294,10 @@ public final class ImageClassifier extends Transformer implements DefaultParamsW
         Column text = functions.expr(
                 "concat_ws(';', transform(top5, t -> concat(t.`class`, ':', format_string('%.4f', t.probability))))");
         return classified.withColumn("top5", functions.when(functions.col("top5").isNotNull(), text));
+    }
+
+    private ModelSource source() {
+        return ModelSource.of($(model()), $(modelDir()), $(engine()));
     }
 
     /**

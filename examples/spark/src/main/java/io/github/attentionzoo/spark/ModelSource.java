@@ -1,5 +1,7 @@
 package io.github.attentionzoo.spark;
 
+import ai.djl.engine.Engine;
+
 import java.io.Serializable;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -15,6 +17,55 @@ import java.net.URISyntaxException;
  * @param engine the DJL engine's name
  */
 record ModelSource(String name, String directory, String engine) implements Serializable {
+
+    /**
+     * Returns the source a stage's parameters name, choosing the engine where none is named.
+     *
+     * @param name a zoo model's name, or empty
+     * @param dir a model directory, or empty
+     * @param engine the engine's name, or empty for {@link #defaultEngine}'s choice
+     * @return the source
+     * @throws IllegalArgumentException when neither or both of a model and a directory are given
+     */
+    static ModelSource of(String name, String dir, String engine) {
+        if (name.isEmpty() == dir.isEmpty()) {
+            throw new IllegalArgumentException("give either a zoo model or a model directory, not "
+                    + (name.isEmpty() ? "neither" : "both"));
+        }
+        String chosen = engine.isEmpty() ? defaultEngine(name.isEmpty() ? null : name, dir.isEmpty() ? null : dir)
+                : engine;
+        return new ModelSource(name.isEmpty() ? null : name, dir.isEmpty() ? null : dir, chosen);
+    }
+
+    /**
+     * The engine a model runs on when none is named: {@value ImageClassifier#DEFAULT_ENGINE} for a
+     * zoo model or a directory holding an {@code .onnx} file, when that engine is on the classpath;
+     * {@value ImageClassifier#PYTORCH} otherwise, and for a directory the driver cannot list.
+     *
+     * @param model a zoo model's name, or null
+     * @param dir a model directory, or null
+     * @return the engine's name
+     */
+    static String defaultEngine(String model, String dir) {
+        if (!Engine.hasEngine(ImageClassifier.DEFAULT_ENGINE)) {
+            return ImageClassifier.PYTORCH;
+        }
+        if (model != null) {
+            return ImageClassifier.DEFAULT_ENGINE;
+        }
+        try {
+            org.apache.hadoop.fs.Path path = new org.apache.hadoop.fs.Path(dir);
+            org.apache.hadoop.fs.FileSystem fs = path.getFileSystem(new org.apache.hadoop.conf.Configuration());
+            for (org.apache.hadoop.fs.FileStatus f : fs.listStatus(path)) {
+                if (f.isFile() && f.getPath().getName().endsWith(".onnx")) {
+                    return ImageClassifier.DEFAULT_ENGINE;
+                }
+            }
+        } catch (java.io.IOException | RuntimeException e) {
+            // Not visible from the driver (shipped with --archives, say): the executors' PyTorch loads it.
+        }
+        return ImageClassifier.PYTORCH;
+    }
 
     /**
      * Whether the directory lives on a Hadoop file system other than the local one, so each

@@ -250,14 +250,14 @@ class SparkImageClassifierTest {
     @Test
     void onnxRuntimeRunsEveryModelThatHasAnOnnxFileUnlessAnotherEngineIsNamed(@org.junit.jupiter.api.io.TempDir Path dir)
             throws Exception {
-        assertEquals("OnnxRuntime", ImageClassifier.defaultEngine("se_resnet20", null), "a shipped model");
+        assertEquals("OnnxRuntime", ModelSource.defaultEngine("se_resnet20", null), "a shipped model");
         Path withOnnx = Files.createDirectories(dir.resolve("exported"));
         Files.write(withOnnx.resolve("se_resnet20.onnx"), new byte[] {1});
-        assertEquals("OnnxRuntime", ImageClassifier.defaultEngine(null, withOnnx.toString()));
+        assertEquals("OnnxRuntime", ModelSource.defaultEngine(null, withOnnx.toString()));
         Path torchOnly = Files.createDirectories(dir.resolve("trained"));
         Files.write(torchOnly.resolve("se_resnet20-0000.params"), new byte[] {1});
-        assertEquals("PyTorch", ImageClassifier.defaultEngine(null, torchOnly.toString()));
-        assertEquals("PyTorch", ImageClassifier.defaultEngine(null, dir.resolve("shipped-with-archives").toString()),
+        assertEquals("PyTorch", ModelSource.defaultEngine(null, torchOnly.toString()));
+        assertEquals("PyTorch", ModelSource.defaultEngine(null, dir.resolve("shipped-with-archives").toString()),
                 "a directory the driver cannot list");
         assertTrue(ImageClassifier.builder().model("se_resnet20").build().describe().endsWith("on OnnxRuntime"));
         assertTrue(ImageClassifier.builder().model("se_resnet20").engine("PyTorch").build().describe()

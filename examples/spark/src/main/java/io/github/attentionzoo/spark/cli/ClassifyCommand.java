@@ -1,8 +1,10 @@
 package io.github.attentionzoo.spark.cli;
 
+import ai.djl.engine.Engine;
 import io.github.attentionzoo.spark.ImageClassifier;
 import io.github.attentionzoo.spark.ImageFiles;
 import io.github.attentionzoo.zoo.ModelDirectory;
+import io.github.attentionzoo.zoo.OnnxChecks;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.DataFrameWriter;
@@ -212,7 +214,9 @@ final class ClassifyCommand implements Callable<Integer> {
     /**
      * Checks a model directory the driver can see. One missing here is refused in local mode, where
      * the driver is the executor; on a cluster it may live only where the executors run, or be
-     * shipped to them, and they report it if it is not there.
+     * shipped to them, and they report it if it is not there. Where it will run on ONNX Runtime
+     * from an {@code .onnx} without the project's metadata, the console says so here, once, as the
+     * CLI's commands do: the executors load it without a word.
      */
     private void checkModelDirectory(boolean embedded) throws IOException {
         if (model.dir == null || Locations.isRemote(model.dir)) {
@@ -220,7 +224,14 @@ final class ClassifyCommand implements Callable<Integer> {
         }
         Path dir = Path.of(new org.apache.hadoop.fs.Path(model.dir).toUri().getPath());
         if (Files.isDirectory(dir)) {
-            ModelDirectory.open(dir);
+            ModelDirectory opened = ModelDirectory.open(dir);
+            // Without --engine a directory with an .onnx runs on ONNX Runtime, as ImageClassifier chooses.
+            boolean onnx = engine == null ? Engine.hasEngine(ImageClassifier.DEFAULT_ENGINE)
+                    : engine.equalsIgnoreCase(ModelDirectory.ONNX_RUNTIME);
+            String unchecked = onnx ? OnnxChecks.unchecked(opened) : null;
+            if (unchecked != null) {
+                System.err.println("note: " + unchecked);
+            }
         } else if (embedded) {
             throw new IllegalArgumentException("--model-dir " + model.dir + ": not found");
         }

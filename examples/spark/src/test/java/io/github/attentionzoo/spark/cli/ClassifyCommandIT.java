@@ -1,9 +1,14 @@
 package io.github.attentionzoo.spark.cli;
 
+import ai.djl.Model;
 import ai.djl.modality.Classifications;
+import ai.djl.ndarray.types.Shape;
+import io.github.attentionzoo.interop.OnnxExport;
 import io.github.attentionzoo.spark.CifarPngs;
 import io.github.attentionzoo.spark.SparkTestSupport;
 import io.github.attentionzoo.spark.SparkTestSupport.Run;
+import io.github.attentionzoo.zoo.ModelDirectory;
+import io.github.attentionzoo.zoo.PretrainedStore;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -21,7 +26,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** The classify command from its executable jar on embedded local mode: CSV, a quiet console, an unreadable file. */
+/**
+ * The classify command from its executable jar on embedded local mode: CSV, a quiet console, an unreadable file,
+ * the note on an {@code .onnx} of the user's own.
+ */
 class ClassifyCommandIT {
 
     private static final int IMAGES = 24;
@@ -83,6 +91,31 @@ class ClassifyCommandIT {
         assertEquals("\"not a readable image (PNG, JPEG, BMP or GIF expected)\"", rows.get("garbage.png")[4]);
         assertEquals("", rows.get("empty.png")[1]);
         assertEquals("empty file", rows.get("empty.png")[4]);
+    }
+
+    @Test
+    void anOnnxFileWithoutTheProjectsMetadataIsNotedOnceByTheDriver() throws Exception {
+        // A user's own export: the shipped network written to ONNX with no metadata_props.
+        Path shipped = PretrainedStore.install(SparkTestSupport.MODEL);
+        Path own = Files.createDirectories(dir.resolve("own-export"));
+        for (String file : new String[] {ModelDirectory.METADATA, ModelDirectory.SYNSET}) {
+            if (Files.exists(shipped.resolve(file))) {
+                Files.copy(shipped.resolve(file), own.resolve(file));
+            }
+        }
+        Path onnx = own.resolve(SparkTestSupport.MODEL + ".onnx");
+        try (Model model = ModelDirectory.open(shipped).load(ModelDirectory.PYTORCH, null)) {
+            OnnxExport.write(model.getBlock(), new Shape(3, 32, 32), Map.of(), onnx);
+        }
+        Path out = dir.resolve("own-out");
+        Run run = run(classify("--model-dir", own.toString(), "--input", images.toString(), "--output",
+                out.toString(), "--progress", "0"));
+        assertEquals(0, run.status(), run.err());
+        // One line, from the driver, as predict says it; no executor repeats it.
+        assertEquals("note: " + onnx + ": holds no attentionzoo metadata (an export of your own?), so whether it is "
+                + SparkTestSupport.MODEL + " could not be checked; only its input and output shapes were",
+                run.err().strip());
+        assertTrue(run.out().startsWith("classified 26 images with " + own + " on OnnxRuntime"), run.out());
     }
 
     @Test

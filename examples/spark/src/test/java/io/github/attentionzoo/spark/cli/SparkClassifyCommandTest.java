@@ -2,6 +2,8 @@ package io.github.attentionzoo.spark.cli;
 
 import io.github.attentionzoo.spark.CifarPngs;
 import io.github.attentionzoo.spark.SparkTestSupport;
+import io.github.attentionzoo.zoo.ModelDirectory;
+import io.github.attentionzoo.zoo.PretrainedStore;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -136,6 +138,22 @@ class SparkClassifyCommandTest {
         assertEquals(2, format.status());
         assertTrue(format.err().startsWith("error: Invalid value for option '--format': expected one of [parquet, json, csv]"),
                 format.err());
+    }
+
+    @Test
+    void anOnnxFileOfAnotherModelIsRefusedBeforeSparkStarts() throws Exception {
+        // sk_resnet20's file in a directory that says se_resnet20: the same shapes, only its metadata tells.
+        Path other = Files.createDirectories(dir.resolve("other-onnx"));
+        Files.copy(PretrainedStore.install(SparkTestSupport.MODEL).resolve(ModelDirectory.METADATA),
+                other.resolve(ModelDirectory.METADATA));
+        Files.copy(PretrainedStore.install("sk_resnet20").resolve("sk_resnet20.onnx"), other.resolve("se_resnet20.onnx"));
+        Result r = classify("--model-dir", other.toString(), "--input", images.toString(), "--output", out);
+        assertEquals(1, r.status(), r.out() + r.err());
+        assertTrue(r.err().startsWith("error: " + other.resolve("se_resnet20.onnx") + ": its own metadata says"
+                + " architecture=sk_resnet20, but " + other.resolve(ModelDirectory.METADATA) + " says"
+                + " architecture=se_resnet20"), r.err());
+        assertEquals(1, r.err().strip().lines().count(), r.err());
+        assertFalse(Files.exists(Path.of(out)), "a refusal writes nothing");
     }
 
     @Test

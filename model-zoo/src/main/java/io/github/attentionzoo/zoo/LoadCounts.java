@@ -1,9 +1,9 @@
 package io.github.attentionzoo.zoo;
 
 /**
- * The zoo's own counts of metadata parses and network builds in this JVM, for the tests that
- * check a command or an executor reads a model directory's metadata once and builds its network
- * once. (A copy of this class sits in each module's tests: it reads package-private counters.)
+ * The zoo's own counts of metadata parses and network builds in this JVM: a diagnostic that shows
+ * whether code reads a model directory's metadata once and builds its network once (the project's
+ * tests check every command and a Spark executor with it).
  */
 public final class LoadCounts {
 

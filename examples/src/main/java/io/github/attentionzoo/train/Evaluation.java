@@ -71,8 +71,7 @@ public final class Evaluation {
                     float[] logits = flip ? mirrored(predictor, batch.getData().head(), n, classes)
                             : predictor.predict(batch.getData());
                     if (logits.length != (long) n * classes) {
-                        throw new IllegalArgumentException("the model gives " + logits.length / n + " outputs an image;"
-                                + " this evaluation needs " + classes);
+                        throw new IllegalArgumentException(outputsMismatch(logits.length / n, classes));
                     }
                     float[] truth = batch.getLabels().head().toFloatArray();
                     for (int i = 0; i < n; i++) {
@@ -93,6 +92,10 @@ public final class Evaluation {
     }
 
 
+    private static String outputsMismatch(int outputs, int classes) {
+        return "the model gives " + outputs + " outputs an image; this evaluation needs " + classes;
+    }
+
     /** The logits of a batch averaged with its mirror images', built in Java so that any engine runs it. */
     private static float[] mirrored(Predictor<NDList, float[]> predictor, NDArray images, int n, int classes)
             throws TranslateException {
@@ -100,7 +103,11 @@ public final class Evaluation {
         Shape shape = images.getShape();
         try (NDManager scratch = images.getManager().newSubManager()) {
             NDArray input = scratch.create(both, new Shape(2L * n, shape.get(1), shape.get(2), shape.get(3)));
-            return FlipAveraging.average(predictor.predict(new NDList(input)), n, classes);
+            float[] logits = predictor.predict(new NDList(input));
+            if (logits.length != 2L * n * classes) {
+                throw new IllegalArgumentException(outputsMismatch(logits.length / (2 * n), classes));
+            }
+            return FlipAveraging.average(logits, n, classes);
         }
     }
 

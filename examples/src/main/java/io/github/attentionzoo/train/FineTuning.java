@@ -89,7 +89,7 @@ public final class FineTuning {
         int steps = Math.max(1, images / batch);
         int e = epochs != null ? epochs : Math.max(10, Math.min(500, (MIN_STEPS + steps - 1) / steps));
         return base.toBuilder().epochs(e).batchSize(batch).lr(lr != null ? lr : base.lr() / 10).warmupEpochs(0)
-                .labelSmoothing(0f).cutout(0).build();
+                .labelSmoothing(0f).cutout(0).ema(0f).build();
     }
 
     /**

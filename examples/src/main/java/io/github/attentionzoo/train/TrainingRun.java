@@ -216,6 +216,10 @@ public final class TrainingRun {
             // What can be refused without the output is refused before the lock creates it.
             checkpoints.verify(resumeFrom, "--resume-from");
         }
+        if (recipe.ema() > 0) {
+            // Refused before the lock creates the output; WeightAverage says why.
+            WeightAverage.checkDevices(Engine.getInstance().getDevices().length);
+        }
         Path made = AtomicFiles.firstMissing(output);
         OutputLock lock = OutputLock.acquire(output, "--output");
         boolean started = false;

@@ -39,11 +39,7 @@ public final class WeightAverage implements AutoCloseable {
         if (!(decay > 0 && decay < 1)) {
             throw new IllegalArgumentException("weight averaging's decay must be in (0, 1), got " + decay);
         }
-        if (trainer.getDevices().length != 1) {
-            // DJL keeps its per-device copies of the weights to itself: the average could reach only one.
-            throw new IllegalArgumentException("weight averaging (--ema) trains on one device; this engine offers "
-                    + trainer.getDevices().length + ": pass --ema 0, or limit the devices (e.g. CUDA_VISIBLE_DEVICES)");
-        }
+        checkDevices(trainer.getDevices().length);
         this.decay = decay;
         this.trainer = trainer;
         this.manager = trainer.getManager().newSubManager();
@@ -52,6 +48,20 @@ public final class WeightAverage implements AutoCloseable {
             NDArray copy = p.getValue().getArray().duplicate();
             copy.attach(manager);
             average.add(copy);
+        }
+    }
+
+    /**
+     * Refuses to average the weights of a run split across several devices.
+     *
+     * @param devices the devices the run trains on
+     * @throws IllegalArgumentException naming {@code --ema} when there is more than one
+     */
+    static void checkDevices(int devices) {
+        if (devices != 1) {
+            // DJL keeps its per-device copies of the weights to itself: the average could reach only one.
+            throw new IllegalArgumentException("weight averaging (--ema) trains on one device; this engine offers "
+                    + devices + ": pass --ema 0, or limit the devices (e.g. CUDA_VISIBLE_DEVICES)");
         }
     }
 

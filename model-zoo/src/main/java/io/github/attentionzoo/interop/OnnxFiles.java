@@ -8,7 +8,6 @@ import io.github.attentionzoo.zoo.ModelDirectory;
 import io.github.attentionzoo.zoo.Precision;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
@@ -89,7 +88,8 @@ public final class OnnxFiles {
             try {
                 AtomicFiles.deleteTree(tmp);
             } catch (IOException e) {
-                throw new UncheckedIOException(e);
+                // The JVM is ending: one line, not a stack trace, names what is left behind.
+                System.err.println("note: could not remove " + tmp + ": " + e.getMessage());
             }
         }));
         Precision precision = int8 == null ? Precision.FP32 : Precision.INT8;

@@ -7,7 +7,8 @@ import java.util.Map;
  * Flip test-time augmentation on plain arrays: each image is classified together with its mirror
  * image and the two logits are averaged. It works on the floats a translator or a data loader
  * already holds, so it runs on every engine (ONNX Runtime's arrays cannot flip themselves). It is
- * off unless asked for: it halves the images per second.
+ * off unless asked for: it halves the images per second. It sends twice the images in a batch, so
+ * an {@code .onnx} of your own needs a free batch axis (the project's exports have one).
  */
 public final class FlipAveraging {
 

@@ -33,6 +33,7 @@ public final class OnnxGraph implements AutoCloseable {
     private final List<Tensor> initializers = new ArrayList<>();
     private final Set<String> names = new HashSet<>();
     private final Map<String, String> int64Constants = new HashMap<>();
+    private final Map<String, Shape> blockOutputs = new HashMap<>();
     private final String outputName;
     private Value input;
     private Value output;
@@ -104,6 +105,17 @@ public final class OnnxGraph implements AutoCloseable {
     }
 
     /**
+     * Returns the shape, at batch size 1, of a value that is a block's output, for rewrites that
+     * depend on it (the int8 writer's gate tiling).
+     *
+     * @param name the value's name
+     * @return its shape, or null when the value is internal to a block or unknown
+     */
+    public Shape blockOutputShape(String name) {
+        return blockOutputs.get(name);
+    }
+
+    /**
      * Returns a name no value, node or initializer of this graph has yet, based on {@code base},
      * and reserves it.
      *
@@ -142,7 +154,9 @@ public final class OnnxGraph implements AutoCloseable {
             // Subclasses are refused too: they may override forward and compute something else.
             throw refusal(block, path, "no ONNX mapping for this block type");
         }
-        return kind.toOnnx(this, block, path, x);
+        Value out = kind.toOnnx(this, block, path, x);
+        blockOutputs.put(out.name, out.shape);
+        return out;
     }
 
     /** Emits a named child below {@code path}. */

@@ -31,7 +31,8 @@ import java.util.Set;
  * Convolutions, residual additions, pools (max and global average, the SE and SK squeezes among
  * them) and a squeeze-and-excitation's rescaling multiply run in int8; the small dense layers and
  * gates of SE and SK, SK's branch weighting and sum, and the classifier stay float (a sliver of
- * the work, and the most sensitive to rounding). The file uses opset {@value OnnxExport#OPSET}, so ONNX's checker accepts it.
+ * the work, and the most sensitive to rounding). SE's gates come out tiled along the width
+ * ({@link GateTiling}), which makes ONNX Runtime's int8 rescaling several times faster. The file uses opset {@value OnnxExport#OPSET}, so ONNX's checker accepts it.
  */
 public final class OnnxInt8Export {
 
@@ -99,7 +100,9 @@ public final class OnnxInt8Export {
     private static ProtoWriter build(Block block, Shape inputShape, Map<String, String> metadataProps,
             ActivationRanges ranges) {
         OnnxGraph graph = OnnxExport.trace(block, inputShape);
-        quantize(graph, plan(graph), ranges);
+        Plan plan = plan(graph);
+        GateTiling.apply(graph, plan.int8);
+        quantize(graph, plan, ranges);
         Map<String, String> props = new LinkedHashMap<>(metadataProps == null ? Map.of() : metadataProps);
         props.put("precision", "int8");
         props.put("quantization", "static QDQ: int8 symmetric per-channel convolution weights, uint8 per-tensor"

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.Model;
+import ai.djl.engine.Engine;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
@@ -15,6 +16,7 @@ import io.github.attentionzoo.blockkinds.OnnxGraph;
 import io.github.attentionzoo.blockkinds.OnnxGraph.Node;
 import io.github.attentionzoo.blockkinds.OnnxGraph.Tensor;
 import io.github.attentionzoo.zoo.Architectures;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.nio.ByteBuffer;
@@ -29,6 +31,15 @@ import java.util.stream.Collectors;
 
 /** The int8 writer's SE gate tiling changes the graph's shape of work, never its result. */
 class GateTilingTest {
+
+    /**
+     * DJL's engine creates ONNX Runtime's environment with its thread pool: it must come first,
+     * since test classes share JVMs and a default environment made here would break DJL's later.
+     */
+    @BeforeAll
+    static void engine() {
+        Engine.getEngine("OnnxRuntime");
+    }
 
     @Test
     void tiledGatesGiveTheSameLogitsAsUntiledOnes() throws Exception {

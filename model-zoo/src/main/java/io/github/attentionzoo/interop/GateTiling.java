@@ -70,6 +70,7 @@ final class GateTiling {
             Integer weightAt = initializerAt.get(gemm.inputs.get(1));
             Integer biasAt = gemm.inputs.size() > 2 ? initializerAt.get(gemm.inputs.get(2)) : null;
             if (width < 2 || weightAt == null || (gemm.inputs.size() > 2 && biasAt == null)
+                    || (biasAt != null && readers.getOrDefault(gemm.inputs.get(2), 0) != 1)
                     || graph.initializers().get(weightAt).dims()[0] != channels) {
                 continue;
             }
@@ -95,7 +96,10 @@ final class GateTiling {
                 && gemm.attributes.get(0).ints()[0] == 1 && gemm.inputs.size() >= 2;
     }
 
-    /** Whether the dense layer's output feeds only the gate, and the gate only the Unsqueeze and its Mul. */
+    /**
+     * Whether the dense layer's output feeds only the gate, the gate only the Unsqueeze and its
+     * Mul, and the weight only this layer: each is rewritten in place.
+     */
     private static boolean soleReader(Map<String, Integer> readers, Node unsqueeze, Node gate, Node gemm) {
         return readers.getOrDefault(unsqueeze.outputs.get(0), 0) == 1 && readers.getOrDefault(gate.outputs.get(0), 0) == 1
                 && readers.getOrDefault(gemm.outputs.get(0), 0) == 1 && readers.getOrDefault(gemm.inputs.get(1), 0) == 1;

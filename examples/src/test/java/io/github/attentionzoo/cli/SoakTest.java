@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.attentionzoo.bench.Soak;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.io.BufferedReader;
@@ -15,6 +16,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -26,10 +29,58 @@ class SoakTest {
     /** Calls or steps between two memory readings. */
     private static final int EVERY = 25;
 
+    /** The two soaks, one per engine. */
+    private static Soaking onPyTorch;
+    private static Soaking onOnnxRuntime;
+
+    /** A soak running in its child JVM: its log so far and, when done, its readings. */
+    private record Soaking(StringBuilder log, CompletableFuture<Map<String, Double>> readings) {
+
+        static Soaking start(List<String> jvmOptions, String... args) {
+            StringBuilder log = new StringBuilder();
+            CompletableFuture<Map<String, Double>> readings = new CompletableFuture<>();
+            Thread thread = new Thread(() -> {
+                try {
+                    readings.complete(soak(log, jvmOptions, args));
+                } catch (Throwable t) {
+                    readings.completeExceptionally(t);
+                }
+            }, "soak " + String.join(" ", args));
+            thread.setDaemon(true);
+            thread.start();
+            return new Soaking(log, readings);
+        }
+
+        Map<String, Double> await() throws Exception {
+            try {
+                return readings.get(10, TimeUnit.MINUTES);
+            } catch (ExecutionException e) {
+                if (e.getCause() instanceof Error error) {
+                    throw error;
+                }
+                throw e;
+            }
+        }
+    }
+
+    /**
+     * Both soaks at once: each runs one thread for about two minutes, so side by side they take
+     * the time of one on two cores, and neither reads the other's memory.
+     */
+    @BeforeAll
+    static void startBoth() {
+        onPyTorch = Soaking.start(List.of(), "--infer", "4000", "--train", "600");
+        // ONNX Runtime sizes its thread pool by the CPUs the JVM sees: one, as PyTorch has here.
+        onOnnxRuntime = Soaking.start(List.of("-XX:ActiveProcessorCount=1"), "--engine", "OnnxRuntime",
+                "--infer", "10000", "--train", "0");
+    }
+
     /** Runs {@code soak} in a child JVM; returns each reading by phase and call, and the whole log. */
-    private static Map<String, Double> soak(StringBuilder log, String... args) throws Exception {
-        List<String> command = new ArrayList<>(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+    private static Map<String, Double> soak(StringBuilder log, List<String> jvmOptions, String... args)
+            throws Exception {
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+        command.addAll(jvmOptions);
+        command.addAll(List.of(
                 // The whole heap resident from the start: a heap filling up in waves (seen: +35 MiB
                 // from call 925 to 1275) otherwise reads as growth.
                 "-Xms160m", "-Xmx160m", "-XX:+AlwaysPreTouch",
@@ -61,8 +112,8 @@ class SoakTest {
 
     @Test
     void residentMemoryStaysFlatAfterWarmUp() throws Exception {
-        StringBuilder log = new StringBuilder();
-        Map<String, Double> rss = soak(log, "--infer", "4000", "--train", "600");
+        Map<String, Double> rss = onPyTorch.await();
+        StringBuilder log = onPyTorch.log();
         // Warm-up (allocator caches, JIT) ends within ~2,000 calls (steps of 3-12 MiB seen at
         // calls 1,250 and 1,825, flat from there to 8,000) and ~250 steps here. Single readings
         // still jump by up to 45 MiB in training (the allocator takes or returns a block, once as
@@ -74,9 +125,9 @@ class SoakTest {
 
     @Test
     void onOnnxRuntimeToo() throws Exception {
-        StringBuilder log = new StringBuilder();
         // ONNX Runtime warms up longer: +45 MiB over the first 6,000 calls seen, then flat to 20,000.
-        Map<String, Double> rss = soak(log, "--engine", "OnnxRuntime", "--infer", "10000", "--train", "0");
+        Map<String, Double> rss = onOnnxRuntime.await();
+        StringBuilder log = onOnnxRuntime.log();
         assertHolds("inference on ONNX Runtime", window(rss, "infer", 6000, 10000), 6, log);
         assertTrue(!log.toString().contains("LegacyTypeDispatch"), "libtorch stayed out:\n" + log);
     }

@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.attentionzoo.bench.Soak;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.io.BufferedReader;
@@ -64,11 +63,13 @@ class SoakTest {
     }
 
     /**
-     * Both soaks at once: each runs one thread for about two minutes, so side by side they take
-     * the time of one on two cores, and neither reads the other's memory.
+     * Starts both soaks at once, on the first call: each runs one thread for about two minutes, so
+     * side by side they take the time of one on two cores, and neither reads the other's memory.
      */
-    @BeforeAll
-    static void startBoth() {
+    private static synchronized void startBoth() {
+        if (onPyTorch != null) {
+            return;
+        }
         onPyTorch = Soaking.start(List.of(), "--infer", "4000", "--train", "600");
         // ONNX Runtime sizes its thread pool by the CPUs the JVM sees: one, as PyTorch has here.
         onOnnxRuntime = Soaking.start(List.of("-XX:ActiveProcessorCount=1"), "--engine", "OnnxRuntime",
@@ -112,6 +113,7 @@ class SoakTest {
 
     @Test
     void residentMemoryStaysFlatAfterWarmUp() throws Exception {
+        startBoth();
         Map<String, Double> rss = onPyTorch.await();
         StringBuilder log = onPyTorch.log();
         // Warm-up (allocator caches, JIT) ends within ~2,000 calls (steps of 3-12 MiB seen at
@@ -126,6 +128,7 @@ class SoakTest {
     @Test
     void onOnnxRuntimeToo() throws Exception {
         // ONNX Runtime warms up longer: +45 MiB over the first 6,000 calls seen, then flat to 20,000.
+        startBoth();
         Map<String, Double> rss = onOnnxRuntime.await();
         StringBuilder log = onOnnxRuntime.log();
         assertHolds("inference on ONNX Runtime", window(rss, "infer", 6000, 10000), 6, log);

@@ -63,8 +63,9 @@ class SoakTest {
     }
 
     /**
-     * Starts both soaks at once, on the first call: each runs one thread for about two minutes, so
-     * side by side they take the time of one on two cores, and neither reads the other's memory.
+     * Starts both soaks at once, on the first call: each child runs one intra-op thread, so the two
+     * share two cores, and neither reads the other's memory. (Held to one thread, the ONNX Runtime
+     * soak is the longer of the two: side by side they took 133 s in CI, as long as one after the other.)
      */
     private static synchronized void startBoth() {
         if (onPyTorch != null) {
